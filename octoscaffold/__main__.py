@@ -1,0 +1,3 @@
+from octoscaffold.cli import main
+
+main()
