@@ -1,0 +1,56 @@
+"""The one error raised for text that is not valid OCL."""
+
+from __future__ import annotations
+
+from octoscaffold.errors import OctoscaffoldError
+
+_SNIPPET_WIDTH = 160  # long lines (minified JSON in a property) are cut around the column
+
+
+class OclSyntaxError(OctoscaffoldError):
+    """Invalid OCL. `str(err)` is `path:line:col: message`; `format()` adds the line and a caret.
+
+    `line` and `column` are 1-based; the column counts characters (a tab is one).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int = 1,
+        column: int = 1,
+        source_line: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.column = column
+        self.source_line = source_line
+
+    def __str__(self) -> str:
+        return f"{self.path or '<string>'}:{self.line}:{self.column}: {self.message}"
+
+    def __reduce__(self):  # keep pickling working (multiprocessing) despite keyword-only arguments
+        return (_rebuild, (self.message, self.path, self.line, self.column, self.source_line))
+
+    @property
+    def snippet(self) -> str:
+        """The offending line and a caret under the column (two lines)."""
+        text = self.source_line
+        start = 0
+        if len(text) > _SNIPPET_WIDTH:
+            start = max(0, min(self.column - 1 - _SNIPPET_WIDTH // 2, len(text) - _SNIPPET_WIDTH))
+            text = text[start : start + _SNIPPET_WIDTH]
+        # Keep tabs under tabs so the caret lines up in a terminal.
+        pad = "".join("\t" if ch == "\t" else " " for ch in text[: max(self.column - 1 - start, 0)])
+        return f"{text}\n{pad}^"
+
+    def format(self) -> str:
+        """The one-line summary followed by the source line and caret, indented."""
+        body = "\n".join("    " + part for part in self.snippet.split("\n"))
+        return f"{self}\n{body}"
+
+
+def _rebuild(message: str, path: str | None, line: int, column: int, source_line: str) -> OclSyntaxError:
+    return OclSyntaxError(message, path=path, line=line, column=column, source_line=source_line)

@@ -1,0 +1,379 @@
+"""OCL text → syntax tree.
+
+A hand-written scanner over the whole text with anchored, compiled regexes. Blocks are tracked on an
+explicit stack rather than by recursion, so nesting depth is limited only by memory. Dictionaries and
+lists cannot nest (Octopus's parser rejects it), so they need no stack.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .ast import Attribute, Block, Boolean, Dictionary, Document, Entry, List, Null, Number, String
+from .errors import OclSyntaxError
+
+# "Whitespace other than newline" is any Unicode whitespace except LF, CR included: that is what
+# Octopus's parser skips, and it makes CRLF and mixed line endings need no special case.
+_SP = re.compile(r"[^\S\n]*")
+_WS = re.compile(r"\s*")
+_NAME = re.compile(r"\w+")
+_BARE_KEY = re.compile(r'[^\s"]+')
+_QUOTED = re.compile(r'"([^"\\\n\r]*(?:\\.[^"\\\n\r]*)*)"')
+_ESCAPE = re.compile(r"\\(.)", re.S)
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"'}
+_SCALAR = re.compile(r"(?:(-?[0-9]+(?:\.[0-9]+)?)|(true|false|null))(?![\w.])")
+_HEREDOC_OPEN = re.compile(r"<<(-?)(\S*)[^\S\n]*")
+
+
+@lru_cache(maxsize=64)
+def _closer(tag: str) -> re.Pattern[str]:
+    """A line holding only `tag` and whitespace; group 1 is its indentation."""
+    return re.compile(r"^([^\S\n]*)" + re.escape(tag) + r"[^\S\n]*$", re.M)
+
+
+def closes_heredoc(line: str, tag: str) -> bool:
+    """Whether `line` would end a heredoc tagged `tag` (the writer uses this to choose tags)."""
+    return line.strip() == tag
+
+
+def read_heredoc_lines(lines: list[str], indented: bool, closer_indent: int) -> str:
+    """Join heredoc content lines into the value, as Octopus does.
+
+    CRs at line ends are dropped; the lines are joined with CRLF only when a line other than the last
+    ended in CR (the last one's CR belongs to the file's own line ending). For `<<-`, the smallest
+    indentation of the non-blank lines and of the closing line is removed from every line.
+    """
+    separator = "\n"
+    if any("\r" in line for line in lines):
+        if any(line.endswith("\r") for line in lines[:-1]):
+            separator = "\r\n"
+        lines = [line.rstrip("\r") for line in lines]
+    if indented:
+        cut = closer_indent
+        for line in lines:
+            if cut == 0:
+                break
+            rest = line.lstrip()
+            if rest:
+                cut = min(cut, len(line) - len(rest))
+        if cut:
+            lines = [line[cut:] if len(line) > cut else "" for line in lines]
+    return separator.join(lines)
+
+
+def parse(text: str | bytes, path: str | None = None) -> Document:
+    """Parse OCL text (or UTF-8 bytes) into a `Document`. Raises only `OclSyntaxError`."""
+    if isinstance(text, (bytes, bytearray)):
+        text = _decode(bytes(text), path)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _Parser(text, path).document()
+
+
+def _decode(data: bytes, path: str | None) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        end = data.find(b"\n", exc.start)
+        source = data[start : len(data) if end < 0 else end].decode("utf-8", "replace").rstrip("\r")
+        raise OclSyntaxError(
+            f"invalid UTF-8 byte 0x{data[exc.start]:02x}; OCL files are UTF-8 text",
+            path=path,
+            line=data.count(b"\n", 0, exc.start) + 1,
+            column=len(data[start : exc.start].decode("utf-8", "replace")) + 1,
+            source_line=source,
+        ) from None
+
+
+def _describe(ch: str) -> str:
+    if not ch:
+        return "end of file"
+    if ch == "\n":
+        return "end of line"
+    if ch.isprintable() and not ch.isspace():
+        return repr(ch)
+    return f"character U+{ord(ch):04X}"
+
+
+class _Parser:
+    __slots__ = ("text", "path", "n", "line", "line_start", "names")
+
+    def __init__(self, text: str, path: str | None) -> None:
+        self.text = text
+        self.path = path
+        self.n = len(text)
+        self.line = 1
+        self.line_start = 0  # offset of the current line's first character
+        self.names: dict[str, str] = {}  # one string object per distinct name or key
+
+    # -- positions and errors ------------------------------------------------------------
+
+    def error(self, message: str, pos: int) -> OclSyntaxError:
+        text = self.text
+        pos = min(pos, self.n)
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        return OclSyntaxError(
+            message,
+            path=self.path,
+            line=text.count("\n", 0, pos) + 1,
+            column=pos - start + 1,
+            source_line=text[start : self.n if end < 0 else end].rstrip("\r"),
+        )
+
+    def skip(self, pos: int) -> int:
+        """Skip whitespace including newlines, keeping the line count."""
+        end = _WS.match(self.text, pos).end()
+        if end != pos:
+            newlines = self.text.count("\n", pos, end)
+            if newlines:
+                self.line += newlines
+                self.line_start = self.text.rfind("\n", pos, end) + 1
+        return end
+
+    def end_of_line(self, pos: int, what: str) -> int:
+        """After a statement only whitespace may follow on its line."""
+        pos = _SP.match(self.text, pos).end()
+        if pos < self.n and self.text[pos] != "\n":
+            raise self.error(f"unexpected {_describe(self.text[pos])} after {what}; expected a new line", pos)
+        return pos
+
+    # -- document and blocks ---------------------------------------------------------------
+
+    def document(self) -> Document:
+        text, n = self.text, self.n
+        doc = Document([])
+        body = doc.body
+        open_blocks: list[Block] = []
+        names = self.names
+        pos = self.skip(0)
+        while pos < n:
+            ch = text[pos]
+            if ch == "}":
+                if not open_blocks:
+                    raise self.error("unexpected '}': no block is open here", pos)
+                open_blocks.pop()
+                body = open_blocks[-1].body if open_blocks else doc.body
+                pos = self.end_of_line(pos + 1, "'}'")
+                pos = self.skip(pos)
+                continue
+            match = _NAME.match(text, pos)
+            if match is None:
+                raise self.error(self.bad_statement(pos), pos)
+            name = match.group()
+            name = names.setdefault(name, name)
+            line, column = self.line, pos - self.line_start + 1
+            after = _SP.match(text, match.end()).end()
+            ch = text[after : after + 1]
+            if ch == "=":
+                value, pos = self.value(_SP.match(text, after + 1).end(), True)
+                body.append(Attribute(name, value, line, column))
+                pos = self.end_of_line(pos, "the value")
+            elif ch == '"' or ch == "{":
+                block, pos, has_body = self.block_header(name, after, line, column)
+                body.append(block)
+                if has_body:
+                    open_blocks.append(block)
+                    body = block.body
+            else:
+                raise self.error(
+                    f"expected '=' or a block after {name!r}, found {_describe(ch)}",
+                    after,
+                )
+            pos = self.skip(pos)
+        if open_blocks:
+            block = open_blocks[-1]
+            raise self.error(
+                f"unexpected end of file: block {block.name!r} opened on line {block.line} is not closed",
+                n,
+            )
+        return doc
+
+    def bad_statement(self, pos: int) -> str:
+        ch = self.text[pos]
+        if ch == "#" or self.text.startswith("//", pos) or self.text.startswith("/*", pos):
+            return "comments are not supported in OCL"
+        return f"unexpected {_describe(ch)}; expected an attribute, a block or '}}'"
+
+    def block_header(self, name: str, pos: int, line: int, column: int) -> tuple[Block, int, bool]:
+        """Labels and '{' of a block; returns the block, where to go on, and whether a body follows."""
+        text = self.text
+        labels: list[str] = []
+        while text.startswith('"', pos):
+            label, pos = self.quoted(pos)
+            labels.append(label)
+            pos = _SP.match(text, pos).end()
+        if not text.startswith("{", pos):
+            raise self.error(f"expected '{{' to open block {name!r}, found {_describe(text[pos : pos + 1])}", pos)
+        block = Block(name, labels, [], line, column)
+        pos = _SP.match(text, pos + 1).end()
+        if text.startswith("}", pos):
+            return block, self.end_of_line(pos + 1, "'}'"), False
+        if pos < self.n and text[pos] != "\n":
+            raise self.error("a block's contents must start on a new line after '{'", pos)
+        return block, pos, True
+
+    # -- values --------------------------------------------------------------------------
+
+    def value(self, pos: int, dictionary_allowed: bool):
+        """The value starting at `pos`, and the offset just after it."""
+        text = self.text
+        ch = text[pos : pos + 1]
+        line, column = self.line, pos - self.line_start + 1
+        if ch == '"':
+            value, end = self.quoted(pos)
+            return String(value, False, line, column), end
+        if ch == "<":
+            return self.heredoc(pos, line, column)
+        if ch == "[":
+            return self.list(pos, line, column)
+        if ch == "{":
+            if not dictionary_allowed:
+                raise self.error("dictionaries cannot be nested; a dictionary value must be a literal", pos)
+            return self.dictionary(pos, line, column)
+        match = _SCALAR.match(text, pos)
+        if match is None:
+            raise self.error(self.bad_value(pos), pos)
+        number = match.group(1)
+        if number is not None:
+            return Number(number, line, column), match.end()
+        word = match.group(2)
+        if word == "null":
+            return Null(line, column), match.end()
+        return Boolean(word == "true", line, column), match.end()
+
+    def bad_value(self, pos: int) -> str:
+        ch = self.text[pos : pos + 1]
+        if not ch or ch == "\n" or (ch == "\r" and self.text.startswith("\r\n", pos)):
+            return "expected a value before the end of the line"
+        if ch == "'":
+            return "strings use double quotes"
+        word = _NAME.match(self.text, pos)
+        if word is not None and word.group()[0] in "0123456789-":
+            return f"invalid number {word.group()!r}"
+        if word is not None:
+            return f"expected a value, found {word.group()!r} (true, false and null are lower case; strings are quoted)"
+        return f"expected a value, found {_describe(ch)}"
+
+    def quoted(self, pos: int) -> tuple[str, int]:
+        """A double-quoted string at `pos`: its value and the offset after the closing quote."""
+        match = _QUOTED.match(self.text, pos)
+        if match is None:
+            raise self.error(
+                "unterminated string: a quoted string must close on the same line (use a heredoc for several lines)",
+                pos,
+            )
+        value = match.group(1)
+        if "\\" in value:
+            value = self.unescape(value, pos + 1)
+        return value, match.end()
+
+    def unescape(self, raw: str, offset: int) -> str:
+        def replace(match: re.Match[str]) -> str:
+            found = _ESCAPES.get(match.group(1))
+            if found is None:
+                bad = match.group(1)
+                shown = repr(bad)[1:-1] if bad.isprintable() else f"U+{ord(bad):04X}"
+                raise self.error(
+                    f"unknown escape '\\{shown}' in string; only \\\\, \\\", \\n, \\r and \\t are allowed"
+                    " (write a backslash as \\\\)",
+                    offset + match.start(),
+                )
+            return found
+
+        return _ESCAPE.sub(replace, raw)
+
+    def heredoc(self, pos: int, line: int, column: int) -> tuple[String, int]:
+        text = self.text
+        match = _HEREDOC_OPEN.match(text, pos)
+        if match is None:
+            raise self.error(f"expected a value, found {_describe(text[pos])}", pos)
+        tag = match.group(2)
+        if not tag:
+            raise self.error("a heredoc needs a tag directly after '<<' or '<<-', e.g. <<-EOT", match.start(2))
+        end = match.end()
+        if end >= self.n:
+            raise self.error(f"unterminated heredoc: no line with closing tag {tag!r}", pos)
+        if text[end] != "\n":
+            raise self.error(f"unexpected {_describe(text[end])} after heredoc tag {tag!r}; expected a new line", end)
+        start = end + 1
+        closer = _closer(tag).search(text, start)
+        if closer is None:
+            raise self.error(f"unterminated heredoc: no line with closing tag {tag!r}", pos)
+        content = text[start : closer.start()]
+        lines = content[:-1].split("\n") if content else []
+        value = read_heredoc_lines(lines, match.group(1) == "-", len(closer.group(1)))
+        self.line += len(lines) + 1
+        self.line_start = closer.start()
+        return String(value, True, line, column), closer.end()
+
+    def list(self, pos: int, line: int, column: int) -> tuple[List, int]:
+        text = self.text
+        items: list[String | Number] = []
+        kind = None
+        pos = self.skip(pos + 1)
+        if text.startswith("]", pos):
+            return List(items, line, column), pos + 1
+        while True:
+            ch = text[pos : pos + 1]
+            item_line, item_column = self.line, pos - self.line_start + 1
+            if ch == '"':
+                value, pos = self.quoted(pos)
+                item, item_kind = String(value, False, item_line, item_column), "string"
+            else:
+                match = _SCALAR.match(text, pos)
+                if match is None or match.group(1) is None:
+                    if ch == "]" and items:
+                        raise self.error("trailing comma in list", pos)
+                    raise self.error(f"lists hold only quoted strings or numbers, found {_describe(ch)}", pos)
+                number = match.group(1)
+                item, item_kind = Number(number, item_line, item_column), ("decimal" if "." in number else "integer")
+                pos = match.end()
+            if kind is None:
+                kind = item_kind
+            elif item_kind != kind:
+                raise self.error(f"mixed list: a {item_kind} among {kind}s; items must all be of one kind", pos)
+            items.append(item)
+            pos = self.skip(pos)
+            ch = text[pos : pos + 1]
+            if ch == ",":
+                pos = self.skip(pos + 1)
+            elif ch == "]":
+                return List(items, line, column), pos + 1
+            else:
+                raise self.error(f"expected ',' or ']' in list, found {_describe(ch)}", pos)
+
+    def dictionary(self, pos: int, line: int, column: int) -> tuple[Dictionary, int]:
+        text, n, names = self.text, self.n, self.names
+        entries: list[Entry] = []
+        seen: dict[str, int] = {}
+        pos += 1
+        while True:
+            pos = self.skip(pos)
+            if pos >= n:
+                raise self.error(f"unexpected end of file: dictionary opened on line {line} is not closed", pos)
+            ch = text[pos]
+            if ch == "}":
+                return Dictionary(entries, line, column), pos + 1
+            key_line, key_column = self.line, pos - self.line_start + 1
+            if ch == '"':
+                key, after = self.quoted(pos)
+            else:
+                key = _BARE_KEY.match(text, pos).group()
+                after = pos + len(key)
+            key = names.setdefault(key, key)
+            after = _SP.match(text, after).end()
+            if not text.startswith("=", after):
+                if ch != '"' and "=" in key:
+                    raise self.error("write dictionary entries as 'key = value', with a space before '='", pos)
+                raise self.error(f"expected '=' after key {key!r}, found {_describe(text[after : after + 1])}", after)
+            if key in seen:
+                raise self.error(f"duplicate key {key!r} in dictionary (first on line {seen[key]})", pos)
+            seen[key] = key_line
+            value, pos = self.value(_SP.match(text, after + 1).end(), False)
+            entries.append(Entry(key, value, key_line, key_column))
+            pos = _SP.match(text, pos).end()
+            if pos < n and text[pos] != "\n" and text[pos] != "}":
+                raise self.error(f"unexpected {_describe(text[pos])} after the value; expected a new line", pos)
