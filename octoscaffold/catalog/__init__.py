@@ -1,0 +1,124 @@
+"""The catalog: project kinds, each a folder `templates/ocl/<id>/` with `template.yaml` and Jinja files.
+
+Folders whose name starts with `_` hold partials shared by every template (e.g. `_shared/`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from octoscaffold.errors import TemplateError, UserError
+from octoscaffold.spec.model import ParameterValue
+
+MANIFEST = "template.yaml"
+OCL_FILES = ("deployment_process.ocl", "deployment_settings.ocl", "variables.ocl", "schema_version.ocl")
+
+
+def builtin_root() -> Path:
+    """The built-in catalog: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "templates" / "ocl"
+    return packaged if packaged.is_dir() else here.parent / "templates" / "ocl"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParameterDef(_Model):
+    description: str
+    default: ParameterValue
+    choices: list[str] | None = None
+
+
+class RunbookDef(_Model):
+    name: str
+    description: str
+    file: str = Field(description="Jinja file, relative to the template folder.")
+    production: bool = Field(True, description="Whether it may run in production environments.")
+
+
+class Manifest(_Model):
+    id: str
+    name: str
+    version: str
+    description: str
+    keywords: list[str] = Field(description="Words and phrases that select this kind from a prompt.")
+    parameters: dict[str, ParameterDef] = Field(default_factory=dict)
+    runbooks: list[RunbookDef] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Template:
+    manifest: Manifest
+    folder: Path
+    source: str
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    def file_for(self, name: str) -> str:
+        """Loader name of the Jinja file that renders `name` (own file first, then `_shared/`)."""
+        own = self.folder / f"{name}.j2"
+        if own.is_file():
+            return f"{self.id}/{name}.j2"
+        return f"_shared/{name}.j2"
+
+
+def _load_manifest(folder: Path) -> Manifest:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    path = folder / MANIFEST
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        manifest = Manifest.model_validate(data)
+    except (OSError, YAMLError) as error:
+        raise TemplateError(f"{path}: cannot read manifest ({error})") from None
+    except ValidationError as error:
+        from octoscaffold.spec.io import describe_errors
+
+        raise TemplateError(f"{path}: {describe_errors(error)}") from None
+    if manifest.id != folder.name:
+        raise TemplateError(f"{path}: id {manifest.id!r} must match the folder name {folder.name!r}")
+    return manifest
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    templates: dict[str, Template]
+
+    def get(self, template_id: str) -> Template:
+        try:
+            return self.templates[template_id]
+        except KeyError:
+            close = difflib.get_close_matches(template_id, list(self.templates), n=3, cutoff=0.4)
+            hint = f"did you mean {', '.join(close)}?" if close else "see `octoscaffold catalog list`"
+            raise UserError(f"unknown template {template_id!r}", hint=hint) from None
+
+    def ids(self) -> list[str]:
+        return sorted(self.templates)
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    root = root or builtin_root()
+    return _load(root.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load(root: Path) -> Catalog:
+    if not root.is_dir():
+        raise TemplateError(f"catalog folder {root} does not exist")
+    templates = {}
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir() and not folder.name.startswith(("_", ".")) and (folder / MANIFEST).is_file():
+            manifest = _load_manifest(folder)
+            templates[manifest.id] = Template(manifest, folder, "built-in")
+    return Catalog(root, templates)

@@ -1,0 +1,162 @@
+"""Render a resolved spec with its catalog template into canonical OCL files.
+
+Templates run in Jinja's sandbox with every expression escaped for OCL (see filters.py). Each
+rendered file is parsed and rewritten by the OCL writer, so output is in Octopus's own layout and a
+template bug is caught here, naming the template, before anyone sees the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from octoscaffold.catalog import OCL_FILES, Catalog, Template
+from octoscaffold.errors import TemplateError
+from octoscaffold.render import filters
+from octoscaffold.spec.model import ProjectSpec, Runbook
+from octoscaffold.spec.naming import package_reference, slugify, step_name, target_tag
+
+SPEC_FOLDER = ".octoscaffold"
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    slug: str
+    production: bool
+    security: bool
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The result of rendering: file texts by path relative to the repository root."""
+
+    spec: ProjectSpec
+    template: Template
+    files: dict[str, str]
+
+    @property
+    def base_path(self) -> str:
+        assert self.spec.git.base_path is not None
+        return self.spec.git.base_path
+
+    def ocl_files(self) -> dict[str, str]:
+        """OCL texts keyed by path relative to the base path (as a config-as-code folder holds them)."""
+        prefix = self.base_path + "/"
+        return {p[len(prefix) :]: t for p, t in self.files.items() if p.startswith(prefix)}
+
+
+def spec_path(spec: ProjectSpec) -> str:
+    return f"{SPEC_FOLDER}/{spec.slug}.yaml"
+
+
+@lru_cache(maxsize=8)
+def _environment(root: Path):
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(root)),
+        autoescape=True,
+        finalize=filters.finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["raw"] = lambda name: _raw(env, name)
+    env.filters.update(
+        ocl=filters.ocl,
+        json=filters.json_text,
+        slug=slugify,
+        step_name=step_name,
+        package_reference=package_reference,
+    )
+    return env
+
+
+def _raw(env, name: str) -> str:
+    """A catalog file's text, unrendered (scripts use `${#x}` and other Jinja-like syntax)."""
+    source, _, _ = env.loader.get_source(env, name)
+    return source.rstrip("\n")
+
+
+def _context(spec: ProjectSpec, template: Template) -> dict:
+    from octoscaffold.policy import is_production
+
+    security = spec.security_scan.environment if spec.security_scan.enabled else None
+    environments = [
+        Environment(name, slugify(name), name != security and is_production(name), name == security)
+        for name in spec.lifecycle.environments
+    ]
+    security_env = next((e for e in environments if e.security), None)
+    return {
+        "spec": spec,
+        "project": spec.project,
+        "params": spec.parameters,
+        "environments": environments,
+        "security": security_env,
+        # Deployment steps skip the Security environment; only the scan runs there.
+        "excluded": [security_env.slug] if security_env else [],
+        "approval_environments": [slugify(e) for e in spec.approval.environments],
+        "worker_pool_variable": "Project.WorkerPool",
+        "manifest": template.manifest,
+        "target_tag": lambda role: target_tag(spec.slug, role),
+    }
+
+
+def _render_one(env, name: str, context: dict) -> str:
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateNotFound
+
+    try:
+        return env.get_template(name).render(context)
+    except TemplateNotFound as error:
+        raise TemplateError(f"{name}: template file {error.name} not found") from None
+    except JinjaError as error:
+        line = getattr(error, "lineno", None)
+        where = f"{getattr(error, 'filename', None) or name}" + (f":{line}" if line else "")
+        raise TemplateError(f"{where}: {error}") from None
+
+
+def render(spec: ProjectSpec, catalog: Catalog) -> Rendered:
+    """Render a resolved spec (see octoscaffold.policy.resolve) into canonical files."""
+    from octoscaffold.ocl import OclSyntaxError, canonical
+    from octoscaffold.spec.io import dump_spec
+
+    template = catalog.get(spec.template)
+    env = _environment(catalog.root)
+    context = _context(spec, template)
+    base = spec.git.base_path
+    sources: dict[str, tuple[str, str]] = {}
+    for name in OCL_FILES:
+        loader_name = template.file_for(name)
+        sources[f"{base}/{name}"] = (loader_name, _render_one(env, loader_name, context))
+    own_runbooks = {r.name: r for r in template.manifest.runbooks}
+    for runbook in spec.runbooks or []:
+        loader_name = _runbook_file(template, own_runbooks.get(runbook.name))
+        text = _render_one(env, loader_name, {**context, "runbook": _runbook_context(runbook)})
+        sources[f"{base}/runbooks/{slugify(runbook.name)}.ocl"] = (loader_name, text)
+
+    files: dict[str, str] = {}
+    for path, (loader_name, text) in sources.items():
+        try:
+            files[path] = canonical(text, path=loader_name)
+        except OclSyntaxError as error:
+            raise TemplateError(f"template {template.id} rendered invalid OCL: {error}") from None
+    files[spec_path(spec)] = dump_spec(spec)
+    return Rendered(spec, template, dict(sorted(files.items())))
+
+
+def _runbook_file(template: Template, own) -> str:
+    return f"{template.id}/{own.file}" if own else "_shared/runbook.ocl.j2"
+
+
+def _runbook_context(runbook: Runbook) -> dict:
+    return {
+        "name": runbook.name,
+        "slug": slugify(runbook.name),
+        "description": runbook.description,
+        "environments": [slugify(e) for e in runbook.environments],
+    }

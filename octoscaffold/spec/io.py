@@ -1,0 +1,108 @@
+"""Load and save specs as YAML (ruamel.yaml) or JSON, with errors that name the field."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from octoscaffold.errors import SpecError
+from octoscaffold.spec.model import API_VERSION, ProjectSpec
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def describe_errors(error: ValidationError) -> str:
+    """Pydantic errors as one line: `project.name: field required; tenancy.mode: ...`."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "spec"
+        message = item["msg"]
+        if item["type"] == "literal_error":
+            expected = item.get("ctx", {}).get("expected", "")
+            message = f"must be one of {expected} (got {item['input']!r})"
+        elif item["type"] == "extra_forbidden":
+            message = "is not a spec field (check the spelling; see docs/spec.md)"
+        elif item["type"] == "missing":
+            message = "is required"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def spec_from_data(data: Any, source: str = "spec") -> ProjectSpec:
+    if not isinstance(data, dict):
+        raise SpecError(f"{source}: a spec is a mapping with apiVersion, project and template")
+    version = data.get("apiVersion")
+    if version is not None and version != API_VERSION:
+        raise SpecError(f"{source}: apiVersion {version!r} is not supported (use {API_VERSION!r})")
+    try:
+        return ProjectSpec.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(f"{source}: {describe_errors(error)}") from None
+
+
+def load_spec(path: Path) -> ProjectSpec:
+    """Read a spec file; `.json` is JSON, anything else YAML (which also reads JSON)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such spec file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(f"{path}: cannot read spec ({error})") from None
+    return spec_from_text(text, str(path), json_only=path.suffix == ".json")
+
+
+def spec_from_text(text: str, source: str = "spec", *, json_only: bool = False) -> ProjectSpec:
+    if json_only:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SpecError(f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+    else:
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+        try:
+            data = _yaml().load(text)
+        except MarkedYAMLError as error:
+            mark = error.problem_mark
+            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+            raise SpecError(f"{source}{where}: invalid YAML: {error.problem}") from None
+        except YAMLError as error:
+            raise SpecError(f"{source}: invalid YAML: {error}") from None
+    return spec_from_data(_plain(data), source)
+
+
+def _plain(data: Any) -> Any:
+    """ruamel's round-trip containers → plain dicts and lists (pydantic wants plain types)."""
+    if isinstance(data, dict):
+        return {str(k): _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return data
+
+
+def spec_data(spec: ProjectSpec) -> dict[str, Any]:
+    return spec.model_dump(mode="json", by_alias=True)
+
+
+def dump_spec(spec: ProjectSpec, fmt: str = "yaml") -> str:
+    """The spec as YAML or JSON text, fields in model order, ending with a newline."""
+    data = spec_data(spec)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()

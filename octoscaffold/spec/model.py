@@ -1,0 +1,194 @@
+"""The typed intent: what the user asked for, and what the policy resolved.
+
+A minimal spec is `apiVersion`, `project.name` and `template`; everything else has a default or is
+filled in by the policy (octoscaffold.policy). The JSON paths documented in docs/spec.md are a
+stable public interface.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from octoscaffold.spec.naming import is_slug, slugify
+
+API_VERSION = "octoscaffold/v1"
+
+TenancyMode = Literal["untenanted", "tenanted", "tenanted-or-untenanted"]
+GuidedFailureMode = Literal["EnvironmentDefault", "On", "Off"]
+VariableType = Literal[
+    "String",
+    "Sensitive",
+    "AmazonWebServicesAccount",
+    "AzureAccount",
+    "GoogleCloudAccount",
+    "Certificate",
+    "WorkerPool",
+]
+ParameterValue = Union[str, int, bool, list[str]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+
+def _names(values: list[str], what: str) -> list[str]:
+    cleaned = [v.strip() for v in values]
+    if any(not v for v in cleaned):
+        raise ValueError(f"{what} names must not be empty")
+    slugs = [slugify(v) for v in cleaned]
+    if any(not s for s in slugs):
+        raise ValueError(f"{what} names need at least one letter or digit")
+    duplicates = sorted({v for v, s in zip(cleaned, slugs) if slugs.count(s) > 1})
+    if duplicates:
+        raise ValueError(f"{what} names must be distinct: {', '.join(duplicates)}")
+    return cleaned
+
+
+class Project(_Model):
+    name: str = Field(min_length=1, description="Display name of the Octopus project.")
+    slug: str | None = Field(None, description="Project slug; derived from the name when omitted.")
+    group: str = Field("Default Project Group", min_length=1, description="Project group name.")
+    space: str = Field("Default", min_length=1, description="Octopus space name.")
+    description: str = Field("", description="Project description.")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not slugify(value):
+            raise ValueError("the project name needs at least one letter or digit")
+        return value
+
+    @model_validator(mode="after")
+    def _slug(self) -> "Project":
+        if self.slug is None:
+            self.slug = slugify(self.name)
+        elif not is_slug(self.slug):
+            raise ValueError(
+                f"slug {self.slug!r} must be lowercase letters, digits and single hyphens "
+                f"(at most 50 characters), e.g. {slugify(self.slug or self.name)!r}"
+            )
+        return self
+
+
+class Lifecycle(_Model):
+    name: str | None = Field(None, description="Lifecycle name; the policy picks one when omitted.")
+    environments: list[str] = Field(
+        default_factory=list,
+        description="Environment names in promotion order; the policy fills the default.",
+    )
+
+    @field_validator("environments")
+    @classmethod
+    def _environments(cls, value: list[str]) -> list[str]:
+        return _names(value, "environment")
+
+
+class Tenancy(_Model):
+    mode: TenancyMode = "untenanted"
+    tenants: list[str] = Field(default_factory=list)
+    tenant_tags: list[str] = Field(default_factory=list, description="Canonical `TagSet/Tag` names.")
+
+    @field_validator("tenant_tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        bad = [t for t in value if t.count("/") != 1 or "" in t.split("/")]
+        if bad:
+            raise ValueError(f"tenant tags are written `TagSet/Tag`, not {', '.join(map(repr, bad))}")
+        return value
+
+
+class Approval(_Model):
+    enabled: bool = True
+    environments: list[str] = Field(
+        default_factory=list,
+        description="Environments the approval runs in; default: the production environment(s).",
+    )
+    instructions: str | None = None
+    team: str | None = Field(None, description="Slug of the team responsible for approving.")
+
+
+class SecurityScan(_Model):
+    enabled: bool = True
+    environment: str = Field("Security", min_length=1)
+
+
+class Runbook(_Model):
+    name: str = Field(min_length=1)
+    description: str = ""
+    environments: list[str] = Field(
+        default_factory=list, description="Environments it may run in; default: all but Security."
+    )
+
+
+class Variable(_Model):
+    name: str = Field(min_length=1)
+    value: str = ""
+    type: VariableType = "String"
+    environments: list[str] = Field(default_factory=list, description="Environment scope.")
+    description: str = ""
+
+
+class Versioning(_Model):
+    strategy: Literal["date", "semantic"] = "date"
+    template: str | None = Field(None, description="Release version template; from the strategy.")
+
+
+class Settings(_Model):
+    guided_failure_mode: GuidedFailureMode = "EnvironmentDefault"
+    worker_pool: str = Field("hosted-ubuntu", description="Slug of the worker pool for worker steps.")
+    schema_version: int = Field(9, ge=1, description="OCL schema version written to the project.")
+
+
+class Git(_Model):
+    base_path: str | None = Field(None, description="Folder of the OCL files; default .octopus/<slug>.")
+
+    @field_validator("base_path")
+    @classmethod
+    def _path(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().strip("/")
+        parts = value.split("/")
+        if not value or value.startswith("~") or any(p in ("", ".", "..") for p in parts):
+            raise ValueError("must be a relative folder inside the repository, e.g. .octopus/my-app")
+        return value
+
+
+class Practice(_Model):
+    """One best-practice default, as the policy applied it (or was told not to)."""
+
+    id: str
+    applied: bool
+    detail: str
+    switch: str = Field(description="The spec field that turns it off or changes it.")
+
+
+class ProjectSpec(_Model):
+    api_version: Literal["octoscaffold/v1"] = Field(API_VERSION, alias="apiVersion")
+    project: Project
+    template: str = Field(min_length=1, description="Catalog id of the project kind.")
+    parameters: dict[str, ParameterValue] = Field(default_factory=dict)
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    tenancy: Tenancy = Field(default_factory=Tenancy)
+    approval: Approval = Field(default_factory=Approval)
+    security_scan: SecurityScan = Field(default_factory=SecurityScan)
+    runbooks: list[Runbook] | None = Field(
+        None, description="Runbooks; omitted means the template's own, [] means none."
+    )
+    variables: list[Variable] = Field(default_factory=list, description="Extra project variables.")
+    versioning: Versioning = Field(default_factory=Versioning)
+    settings: Settings = Field(default_factory=Settings)
+    git: Git = Field(default_factory=Git)
+    prompt: str | None = Field(None, description="The prompt this spec was understood from.")
+    practices: list[Practice] = Field(
+        default_factory=list, description="Best-practice defaults as applied (written by the policy)."
+    )
+    warnings: list[str] = Field(default_factory=list, description="Parts of the prompt not understood.")
+
+    @property
+    def slug(self) -> str:
+        assert self.project.slug is not None  # set by Project's validator
+        return self.project.slug
