@@ -19,20 +19,13 @@ from .ast import (
 )
 from .errors import OclSyntaxError
 from .parser import parse
-from .writer import is_runbook, write
-
-
-def _runbook_hint(path: str | None) -> bool | None:
-    """Files under a `runbooks` folder are runbooks even without a `process` block."""
-    if path is None:
-        return None
-    parts = str(path).replace("\\", "/").split("/")
-    return True if "runbooks" in parts[:-1] else None
+from .view import ProjectView, load_project, view_from_documents, view_from_texts
+from .writer import is_runbook, runbook_hint, write
 
 
 def canonical(text: str | bytes, path: str | None = None, *, newline: str = "\n") -> str:
     """`write(parse(text, path))`: the text as Octopus would write it."""
-    return write(parse(text, path), newline=newline, runbook=_runbook_hint(path))
+    return write(parse(text, path), newline=newline, runbook=runbook_hint(path))
 
 
 __all__ = [
@@ -49,9 +42,13 @@ __all__ = [
     "Number",
     "OclSyntaxError",
     "String",
+    "ProjectView",
     "Value",
     "canonical",
     "is_runbook",
+    "load_project",
     "parse",
+    "view_from_documents",
+    "view_from_texts",
     "write",
 ]

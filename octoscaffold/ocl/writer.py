@@ -65,6 +65,14 @@ def is_runbook(doc: Document) -> bool:
     return any(type(item) is Block and item.name == "process" for item in doc.body)
 
 
+def runbook_hint(path: str | None) -> bool | None:
+    """True for a path inside a `runbooks` folder (a runbook even before it has a `process` block)."""
+    if path is None:
+        return None
+    folders = str(path).replace("\\", "/").split("/")[:-1]
+    return True if "runbooks" in folders else None
+
+
 def _ordered(body: list[Attribute | Block], name_first: bool = False) -> list[Attribute | Block]:
     attributes = sorted((item for item in body if type(item) is Attribute), key=lambda item: item.name)
     if name_first:
