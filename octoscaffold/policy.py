@@ -165,7 +165,7 @@ def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
             id="runbooks",
             applied=bool(spec.runbooks),
             detail=(
-                "runbooks: " + ", ".join(r.name for r in spec.runbooks)
+                ", ".join(r.name for r in spec.runbooks)
                 if spec.runbooks
                 else "no runbooks"
             ),

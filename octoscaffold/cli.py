@@ -1,0 +1,188 @@
+"""The `octoscaffold` command: flags in, library calls out. Heavy modules load inside commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from octoscaffold import __version__
+from octoscaffold.errors import EXIT_FOUND, OctoscaffoldError
+
+SEED = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"'
+
+
+class _Group(click.Group):
+    """Turns library errors into one line on stderr and the documented exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OctoscaffoldError as error:
+            click.echo(f"octoscaffold: error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="octoscaffold")
+def cli() -> None:
+    """Turn a sentence into an Octopus Deploy Config-as-Code project that follows best practices.
+
+    \b
+    Example:
+      octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM"' --out .
+
+    Exit codes: 0 success, 1 found something (lint findings, fmt --check),
+    2 usage or input error, 3 an external service failed.
+    """
+
+
+def _echo_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"octoscaffold: warning: {warning}", err=True)
+
+
+def _report(scaffold, out: Path) -> None:
+    """What was written, which defaults were applied, and what must exist in Octopus."""
+    files = scaffold.files
+    click.echo(f"Wrote {len(files)} files to {out}:")
+    for path in files:
+        click.echo(f"  {path}")
+    click.echo("\nBest practices:")
+    for practice in scaffold.spec.practices:
+        mark = "on " if practice.applied else "off"
+        click.echo(f"  [{mark}] {practice.id}: {practice.detail}")
+    prereqs = scaffold.prerequisites
+    click.echo(f'\nMust exist in the Octopus space "{scaffold.spec.project.space}" first:')
+    for requirement in prereqs.required[1:]:
+        click.echo(f"  - {requirement}")
+    if prereqs.recommended:
+        click.echo("\nRecommended:")
+        for requirement in prereqs.recommended:
+            click.echo(f"  - {requirement}")
+    click.echo(f"\nThen: {prereqs.connect}")
+
+
+_out_option = click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write into (usually the root of the application's repository).",
+)
+_force_option = click.option("--force", is_flag=True, help="Overwrite this project's files if they exist.")
+
+
+@cli.command()
+@click.argument("prompt")
+@_out_option
+@_force_option
+def new(prompt: str, out: Path, force: bool) -> None:
+    """Scaffold a project from a PROMPT into --out.
+
+    Writes .octopus/<slug>/ (deployment_process.ocl, deployment_settings.ocl,
+    variables.ocl, schema_version.ocl, runbooks/) and the resolved spec in
+    .octoscaffold/<slug>.yaml, then lists what must exist in Octopus.
+
+    \b
+    Example:
+      octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"' --out .
+    """
+    from octoscaffold import scaffold
+
+    spec = scaffold.plan(prompt)
+    _echo_warnings(spec.warnings)
+    result = scaffold.build(spec)
+    scaffold.write(result, out, force=force)
+    _report(result, out)
+
+
+@cli.command()
+@click.argument("prompt")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="Output format of the spec.",
+)
+def plan(prompt: str, fmt: str) -> None:
+    """Print the spec a PROMPT resolves to, without writing anything.
+
+    Save it, edit it, and render it with `octoscaffold render`.
+
+    \b
+    Example:
+      octoscaffold plan 'Create an AWS Lambda project called "Audit Trail" in the us-west-2 region' > spec.yaml
+    """
+    from octoscaffold import scaffold
+    from octoscaffold.spec import dump_spec
+
+    spec = scaffold.plan(prompt)
+    _echo_warnings(spec.warnings)
+    click.echo(dump_spec(spec, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False, path_type=Path))
+@_out_option
+@_force_option
+def render(spec_file: Path, out: Path, force: bool) -> None:
+    """Render a SPEC file (YAML or JSON) into --out, without a prompt.
+
+    A minimal spec is enough; missing fields take the best-practice defaults.
+
+    \b
+    Example:
+      octoscaffold render spec.yaml --out .
+    """
+    from octoscaffold import scaffold
+    from octoscaffold.spec import load_spec
+
+    result = scaffold.build(load_spec(spec_file))
+    scaffold.write(result, out, force=force)
+    _report(result, out)
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if any file would change.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the changes.")
+def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
+    """Rewrite OCL files in the layout Octopus itself writes.
+
+    PATHS are files or folders (searched for *.ocl). With --check or --diff
+    nothing is written. Syntax errors are reported as path:line:col and exit 2.
+
+    \b
+    Example:
+      octoscaffold fmt --check .octopus
+    """
+    from octoscaffold.errors import EXIT_USAGE
+    from octoscaffold.ocl.fmt import format_paths
+
+    report = format_paths(list(paths), write=not (check or diff))
+    changed = [f for f in report.files if f.changed]
+    for result in changed:
+        if diff:
+            click.echo(result.diff(), nl=False)
+        elif check:
+            click.echo(f"would reformat {result.path}")
+        else:
+            click.echo(f"reformatted {result.path}")
+    for error in report.errors:
+        click.echo(f"octoscaffold: error: {error}", err=True)
+    if report.errors:
+        sys.exit(EXIT_USAGE)
+    if changed and (check or diff):
+        sys.exit(EXIT_FOUND)
+
+
+def main() -> None:
+    cli(prog_name="octoscaffold")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Publishing generated files: to a folder (folder.py); later to git branches and pull requests."""

@@ -1,0 +1,60 @@
+"""The pipeline as a library: prompt → spec → resolved spec → rendered, checked files.
+
+The CLI is a thin layer over these functions; they never print and never exit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from octoscaffold.catalog import Catalog, load_catalog
+from octoscaffold.prerequisites import Prerequisites, find_prerequisites
+from octoscaffold.render import Rendered, render
+from octoscaffold.spec.model import ProjectSpec
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    rendered: Rendered
+    prerequisites: Prerequisites
+
+    @property
+    def spec(self) -> ProjectSpec:
+        return self.rendered.spec
+
+    @property
+    def files(self) -> dict[str, str]:
+        return self.rendered.files
+
+
+def plan(prompt: str, catalog: Catalog | None = None) -> ProjectSpec:
+    """Understand a prompt with the offline rules parser and resolve the best-practice defaults."""
+    from octoscaffold.understand import understand
+
+    catalog = catalog or load_catalog()
+    return resolve_spec(understand(prompt, catalog), catalog)
+
+
+def resolve_spec(spec: ProjectSpec, catalog: Catalog | None = None) -> ProjectSpec:
+    from octoscaffold.policy import resolve
+
+    catalog = catalog or load_catalog()
+    return resolve(spec, catalog.get(spec.template))
+
+
+def build(spec: ProjectSpec, catalog: Catalog | None = None) -> Scaffold:
+    """Resolve (idempotent) and render a spec; the files are canonical OCL, parsed and checked."""
+    from octoscaffold.ocl.view import view_from_texts
+
+    catalog = catalog or load_catalog()
+    spec = resolve_spec(spec, catalog)
+    rendered = render(spec, catalog)
+    view = view_from_texts(rendered.ocl_files())
+    return Scaffold(rendered, find_prerequisites(spec, view))
+
+
+def write(scaffold: Scaffold, out: Path, *, force: bool = False) -> list[Path]:
+    from octoscaffold.publish.folder import write_files
+
+    return write_files(scaffold.files, out, force=force)
