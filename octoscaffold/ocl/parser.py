@@ -318,6 +318,7 @@ class _Parser:
             return List(items, line, column), pos + 1
         while True:
             ch = text[pos : pos + 1]
+            start = pos
             item_line, item_column = self.line, pos - self.line_start + 1
             if ch == '"':
                 value, pos = self.quoted(pos)
@@ -334,7 +335,11 @@ class _Parser:
             if kind is None:
                 kind = item_kind
             elif item_kind != kind:
-                raise self.error(f"mixed list: a {item_kind} among {kind}s; items must all be of one kind", pos)
+                article = "an" if item_kind == "integer" else "a"
+                raise self.error(
+                    f"list items must be all strings, all integers or all decimals; found {article} {item_kind} among {kind}s",
+                    start,
+                )
             items.append(item)
             pos = self.skip(pos)
             ch = text[pos : pos + 1]
