@@ -29,3 +29,19 @@ def need_shared(*parts: str) -> Path:
 @pytest.fixture
 def corpus_dir() -> Path:
     return need_shared("ocl-corpus")
+
+
+@pytest.fixture
+def snapshot_ocl(snapshot):
+    """Snapshots stored in the top-level snapshots/ folder, one .ambr file per test module."""
+    from syrupy.extensions.amber import AmberSnapshotExtension
+
+    class TopLevelSnapshots(AmberSnapshotExtension):
+        @classmethod
+        def dirname(cls, *, test_location) -> str:
+            return str(REPO / "snapshots")
+
+    return snapshot.use_extension(TopLevelSnapshots)
+
+
+SEED_PROMPT = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"'
