@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from octoscaffold.errors import TemplateError, UserError
 from octoscaffold.spec.model import ParameterValue
@@ -51,6 +51,11 @@ class Manifest(_Model):
     keywords: list[str] = Field(description="Words and phrases that select this kind from a prompt.")
     parameters: dict[str, ParameterDef] = Field(default_factory=dict)
     runbooks: list[RunbookDef] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, value):
+        return str(value) if isinstance(value, (int, float)) else value
 
 
 @dataclass(frozen=True)

@@ -61,15 +61,20 @@ class Project(_Model):
             raise ValueError("the project name needs at least one letter or digit")
         return value
 
+    @field_validator("slug")
+    @classmethod
+    def _slug_rules(cls, value: str | None) -> str | None:
+        if value is not None and not is_slug(value):
+            raise ValueError(
+                f"{value!r} must be lowercase letters, digits and single hyphens "
+                f"(at most 50 characters), e.g. {slugify(value)!r}"
+            )
+        return value
+
     @model_validator(mode="after")
     def _slug(self) -> "Project":
         if self.slug is None:
             self.slug = slugify(self.name)
-        elif not is_slug(self.slug):
-            raise ValueError(
-                f"slug {self.slug!r} must be lowercase letters, digits and single hyphens "
-                f"(at most 50 characters), e.g. {slugify(self.slug or self.name)!r}"
-            )
         return self
 
 
