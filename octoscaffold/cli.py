@@ -67,7 +67,7 @@ def _report(scaffold, out: Path) -> None:
 _out_option = click.option(
     "--out",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="Folder to write into (usually the root of the application's repository).",
 )

@@ -57,7 +57,10 @@ def write_files(files: dict[str, str], out: Path, *, force: bool = False) -> lis
             written.append(target)
     except OSError as error:
         if temp is not None:
-            temp.unlink(missing_ok=True)
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                pass
         for path in created_files:
             path.unlink(missing_ok=True)
         for folder in reversed(created_dirs):
