@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from octoscaffold.catalog import Template
+from octoscaffold.catalog import Manifest, Template
 from octoscaffold.errors import SpecError
 from octoscaffold.spec.model import Practice, ProjectSpec, Runbook
 from octoscaffold.spec.naming import slugify
@@ -18,6 +18,9 @@ VERSION_TEMPLATES = {
     "date": "#{Octopus.Date.Year}.#{Octopus.Date.Month}.#{Octopus.Date.Day}.i",
     "semantic": "#{Octopus.Version.LastMajor}.#{Octopus.Version.LastMinor}.#{Octopus.Version.NextPatch}",
 }
+APPROVAL_INSTRUCTIONS = (
+    "Do you approve the deployment of release #{Octopus.Release.Number} to #{Octopus.Environment.Name}?"
+)
 _PRODUCTION = re.compile(r"(?<![a-z])(prod|production|live)(?![a-z])", re.IGNORECASE)
 _NOT_PRODUCTION = re.compile(r"(?<![a-z])pre[\s_-]*prod", re.IGNORECASE)
 
@@ -33,17 +36,27 @@ def production_environments(environments: list[str], security: str | None) -> li
     return named or candidates[-1:]
 
 
+def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
+    """Return a copy of `spec` with every default filled in and recorded."""
+    spec = spec.model_copy(deep=True)
+    _parameters(spec, template.manifest)
+    _lifecycle(spec)
+    _approval(spec)
+    if spec.versioning.template is None:
+        spec.versioning.template = VERSION_TEMPLATES[spec.versioning.strategy]
+    _runbooks(spec, template.manifest)
+    if spec.git.base_path is None:
+        spec.git.base_path = f".octopus/{spec.slug}"
+    spec.practices = _practices(spec)
+    return spec
+
+
 def _default(value, spec: ProjectSpec):
     """Manifest defaults may name the project slug as `{slug}`."""
     return value.replace("{slug}", spec.slug) if isinstance(value, str) else value
 
 
-def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
-    """Return a copy of `spec` with every default filled in and recorded."""
-    spec = spec.model_copy(deep=True)
-    manifest = template.manifest
-    practices: list[Practice] = []
-
+def _parameters(spec: ProjectSpec, manifest: Manifest) -> None:
     unknown = sorted(set(spec.parameters) - set(manifest.parameters))
     if unknown:
         allowed = ", ".join(sorted(manifest.parameters)) or "none"
@@ -58,45 +71,67 @@ def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
         parameters[name] = value
     spec.parameters = dict(sorted(parameters.items()))
 
-    scan = spec.security_scan
-    environments = list(spec.lifecycle.environments or DEFAULT_ENVIRONMENTS)
-    if scan.enabled and scan.environment not in environments:
-        environments.append(scan.environment)
-    spec.lifecycle.environments = environments
-    security = scan.environment if scan.enabled else None
-    if spec.lifecycle.name is None:
-        spec.lifecycle.name = "DevSecOps" if scan.enabled else "Application"
-    practices.append(
-        Practice(
-            id="security-scan",
-            applied=scan.enabled,
-            detail=(
-                f"{scan.environment} environment after {environments[-2] if len(environments) > 1 else 'the others'}; "
-                "a vulnerability scan runs in every environment and deployment steps skip "
-                f"{scan.environment}"
-                if scan.enabled
-                else "switched off: no Security environment and no vulnerability scan"
-            ),
-            switch="security_scan.enabled",
-        )
-    )
 
+def _security(spec: ProjectSpec) -> str | None:
+    return spec.security_scan.environment if spec.security_scan.enabled else None
+
+
+def _lifecycle(spec: ProjectSpec) -> None:
+    """Default environments; the Security environment goes last, after Production."""
+    environments = list(spec.lifecycle.environments or DEFAULT_ENVIRONMENTS)
+    security = _security(spec)
+    if security and security not in environments:
+        environments.append(security)
+    spec.lifecycle.environments = environments
+    if spec.lifecycle.name is None:
+        spec.lifecycle.name = "DevSecOps" if security else "Application"
+
+
+def _approval(spec: ProjectSpec) -> None:
     approval = spec.approval
-    if approval.enabled:
-        missing = [e for e in approval.environments if e not in environments]
-        if missing:
+    if not approval.enabled:
+        return
+    environments = spec.lifecycle.environments
+    missing = [e for e in approval.environments if e not in environments]
+    if missing:
+        raise SpecError(
+            f"approval.environments: {', '.join(missing)} is not in lifecycle.environments "
+            f"({', '.join(environments)})"
+        )
+    if not approval.environments:
+        approval.environments = production_environments(environments, _security(spec))
+    if approval.instructions is None:
+        approval.instructions = APPROVAL_INSTRUCTIONS
+
+
+def _runbooks(spec: ProjectSpec, manifest: Manifest) -> None:
+    """The template's runbooks unless the spec lists its own; none ever runs in Security."""
+    security = _security(spec)
+    runnable = [e for e in spec.lifecycle.environments if e != security]
+    if spec.runbooks is None:
+        spec.runbooks = []
+        for runbook in manifest.runbooks:
+            allowed = [e for e in runnable if runbook.production or not is_production(e)]
+            if allowed:  # a non-production runbook in an all-production lifecycle is left out
+                spec.runbooks.append(Runbook(name=runbook.name, description=runbook.description, environments=allowed))
+    slugs = [slugify(r.name) for r in spec.runbooks]
+    if len(set(slugs)) != len(slugs):
+        raise SpecError("runbooks: runbook names must be distinct")
+    for runbook in spec.runbooks:
+        if not runbook.environments:
+            runbook.environments = runnable
+        outside = [e for e in runbook.environments if e not in spec.lifecycle.environments]
+        if outside:
             raise SpecError(
-                f"approval.environments: {', '.join(missing)} is not in lifecycle.environments "
-                f"({', '.join(environments)})"
+                f"runbooks: {runbook.name!r} runs in {', '.join(outside)}, which is not in lifecycle.environments"
             )
-        if not approval.environments:
-            approval.environments = production_environments(environments, security)
-        if approval.instructions is None:
-            approval.instructions = (
-                "Do you approve the deployment of release #{Octopus.Release.Number} "
-                "to #{Octopus.Environment.Name}?"
-            )
-    practices.append(
+
+
+def _practices(spec: ProjectSpec) -> list[Practice]:
+    approval, scan, settings = spec.approval, spec.security_scan, spec.settings
+    environments = spec.lifecycle.environments
+    before_security = [e for e in environments if e != scan.environment]
+    return [
         Practice(
             id="approval",
             applied=approval.enabled,
@@ -106,74 +141,40 @@ def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
                 else "switched off: no approval step"
             ),
             switch="approval.enabled",
-        )
-    )
-
-    versioning = spec.versioning
-    if versioning.template is None:
-        versioning.template = VERSION_TEMPLATES[versioning.strategy]
-    practices.append(
+        ),
+        Practice(
+            id="security-scan",
+            applied=scan.enabled,
+            detail=(
+                f"{scan.environment} environment after {before_security[-1] if before_security else 'the others'}; "
+                f"a vulnerability scan runs in every environment and deployment steps skip {scan.environment}"
+                if scan.enabled
+                else "switched off: no Security environment and no vulnerability scan"
+            ),
+            switch="security_scan.enabled",
+        ),
         Practice(
             id="versioning",
             applied=True,
-            detail=f"{versioning.strategy} release versions: {versioning.template}",
+            detail=f"{spec.versioning.strategy} release versions: {spec.versioning.template}",
             switch="versioning.strategy",
-        )
-    )
-
-    settings = spec.settings
-    practices.append(
+        ),
         Practice(
             id="guided-failure",
             applied=True,
-            detail=f"guided failure mode set explicitly to {settings.guided_failure_mode}",
+            detail=f"guided failure mode {settings.guided_failure_mode}, chosen explicitly",
             switch="settings.guided_failure_mode",
-        )
-    )
-    practices.append(
+        ),
         Practice(
             id="worker-pool-variable",
             applied=True,
             detail=f"worker steps use the Project.WorkerPool variable (worker pool {settings.worker_pool})",
             switch="settings.worker_pool",
-        )
-    )
-
-    if spec.runbooks is None:
-        spec.runbooks = [
-            Runbook(
-                name=r.name,
-                description=r.description,
-                environments=[e for e in environments if e != security and (r.production or not is_production(e))],
-            )
-            for r in manifest.runbooks
-        ]
-    runbook_slugs = [slugify(r.name) for r in spec.runbooks]
-    if len(set(runbook_slugs)) != len(runbook_slugs):
-        raise SpecError("runbooks: runbook names must be distinct")
-    for runbook in spec.runbooks:
-        if not runbook.environments:
-            runbook.environments = [e for e in environments if e != security]
-        outside = [e for e in runbook.environments if e not in environments]
-        if outside:
-            raise SpecError(
-                f"runbooks: {runbook.name!r} runs in {', '.join(outside)}, "
-                "which is not in lifecycle.environments"
-            )
-    practices.append(
+        ),
         Practice(
             id="runbooks",
             applied=bool(spec.runbooks),
-            detail=(
-                ", ".join(r.name for r in spec.runbooks)
-                if spec.runbooks
-                else "no runbooks"
-            ),
+            detail=", ".join(r.name for r in spec.runbooks or []) or "no runbooks",
             switch="runbooks",
-        )
-    )
-
-    if spec.git.base_path is None:
-        spec.git.base_path = f".octopus/{spec.slug}"
-    spec.practices = practices
-    return spec
+        ),
+    ]
