@@ -23,22 +23,24 @@ from octoscaffold.ocl import (
 
 from .helpers import normalise
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Pieces that have broken OCL writers: closing tags, line breaks of every kind, escapes.
 TRICKY = ["EOT", "  EOT  ", "EOT1", "\n", "\r", "\r\n", "\t", "\\", '"', "\\n", "#{x}", "${y}", " ", "", "}", "{", "="]
 text_values = st.lists(st.one_of(st.text(max_size=12), st.sampled_from(TRICKY)), max_size=8).map("".join)
-names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,11}", fullmatch=True) | st.sampled_from(["name", "action_type", "a"])
+names = st.text(alphabet="abyzABYZ_09\u00e9", min_size=1, max_size=8) | st.sampled_from(["name", "action_type", "a"])
 keys = st.one_of(
     st.sampled_from(["Octopus.Action.Script.ScriptBody", "Octopus.Action[Step 1].Output", "a:b/c", "x-y", "}", ""]),
     st.text(max_size=10),
 )
-numbers = st.from_regex(r"-?[0-9]{1,6}(\.[0-9]{1,4})?", fullmatch=True).map(Number)
+integers = st.integers(-(10**6), 10**6).map(lambda number: Number(str(number)))
+decimals = st.tuples(st.integers(-999, 999), st.integers(0, 9999)).map(lambda pair: Number(f"{pair[0]}.{pair[1]}"))
+numbers = integers | decimals
 strings = text_values.map(String)
 lists = st.one_of(
     st.lists(strings, max_size=4),
-    st.lists(st.from_regex(r"-?[0-9]{1,4}", fullmatch=True).map(Number), max_size=4),
-    st.lists(st.from_regex(r"[0-9]{1,3}\.[0-9]{1,2}", fullmatch=True).map(Number), max_size=4),
+    st.lists(integers, max_size=4),
+    st.lists(decimals, max_size=4),
 ).map(List)
 literals = st.one_of(strings, numbers, st.booleans().map(Boolean), st.just(Null()), lists)
 dictionaries = st.dictionaries(keys, literals, max_size=6).map(
@@ -51,24 +53,18 @@ def blocks(children):
     return st.builds(Block, names, st.lists(text_values, max_size=2), st.lists(children, max_size=5))
 
 
-bodies = st.lists(st.recursive(attributes, lambda inner: st.one_of(attributes, blocks(inner)), max_leaves=20), max_size=6)
+bodies = st.lists(st.recursive(attributes, lambda inner: st.one_of(attributes, blocks(inner)), max_leaves=12), max_size=5)
 documents = bodies.map(Document)
 
 
 @SETTINGS
 @given(documents)
-def test_generated_documents_survive_write_and_parse(doc):
+def test_generated_documents_survive_write_and_parse_with_lf_and_crlf(doc):
     text = write(doc)
     again = parse(text)
     assert normalise(again) == normalise(doc)
     assert write(again) == text
-
-
-@SETTINGS
-@given(documents)
-def test_crlf_output_reads_back_the_same(doc):
-    text = write(doc, newline="\r\n")
-    assert normalise(parse(text)) == normalise(doc)
+    assert normalise(parse(write(doc, newline="\r\n"))) == normalise(doc)
 
 
 @SETTINGS
@@ -86,7 +82,7 @@ def test_any_string_value_survives_as_attribute_and_dictionary_entry(value):
 OCL_BITS = ['step "a" {', "}", "{", "\n", "\r\n", " = ", '"x"', "<<-EOT", "EOT", "[", "]", ",", "1.5", "true", "k", "\\", '"']
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(st.lists(st.one_of(st.text(max_size=6), st.sampled_from(OCL_BITS)), max_size=30).map("".join))
 def test_arbitrary_text_raises_only_syntax_errors(text):
     try:
