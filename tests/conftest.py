@@ -12,6 +12,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Keep the template cache of test runs out of the user's home."""
+    os.environ["OCTOSCAFFOLD_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 SHARED = Path(os.environ.get("OCTOSCAFFOLD_SHARED", REPO.parent / "shared"))
 
 

@@ -51,6 +51,41 @@ def spec_path(spec: ProjectSpec) -> str:
     return f"{SPEC_FOLDER}/{spec.slug}.yaml"
 
 
+def _bytecode_cache():
+    """Compiled templates cached per octoscaffold version (keyed by source checksum), or None."""
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    from octoscaffold import __version__
+
+    base = os.environ.get("OCTOSCAFFOLD_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "octoscaffold"
+    )
+    folder = os.path.join(base, __version__, "jinja")
+
+    class QuietCache(FileSystemBytecodeCache):
+        """A cache that cannot be written is no cache, never an error."""
+
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, ValueError, EOFError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return QuietCache(folder)
+
+
 @lru_cache(maxsize=8)
 def _environment(root: Path):
     from jinja2 import FileSystemLoader, StrictUndefined
@@ -58,6 +93,7 @@ def _environment(root: Path):
 
     env = SandboxedEnvironment(
         loader=FileSystemLoader(str(root)),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         finalize=filters.finalize,
         undefined=StrictUndefined,
