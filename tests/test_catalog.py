@@ -1,0 +1,33 @@
+import pytest
+
+from octoscaffold.catalog import OCL_FILES, builtin_root, load_catalog
+from octoscaffold.errors import TemplateError, UserError
+
+
+def test_builtin_catalog_loads():
+    catalog = load_catalog()
+    assert catalog.root == builtin_root().resolve()
+    assert "aws-lambda" in catalog.ids()
+    template = catalog.get("aws-lambda")
+    assert template.manifest.keywords and template.manifest.version
+    for name in OCL_FILES:
+        loader_name = template.file_for(name)
+        assert (catalog.root / loader_name).is_file(), loader_name
+
+
+def test_unknown_id_suggests_close_ones():
+    with pytest.raises(UserError, match=r"unknown template 'lambda' \(did you mean aws-lambda\?\)"):
+        load_catalog().get("lambda")
+
+
+def test_manifest_id_must_match_folder(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "template.yaml").write_text("id: other\nname: M\nversion: 1.0.0\ndescription: d\nkeywords: [m]\n")
+    with pytest.raises(TemplateError, match="must match the folder name 'mine'"):
+        load_catalog(tmp_path)
+
+
+def test_missing_catalog_folder(tmp_path):
+    with pytest.raises(TemplateError, match="does not exist"):
+        load_catalog(tmp_path / "nope")
