@@ -14,7 +14,7 @@ from pathlib import Path
 from octoscaffold.errors import UserError
 
 from .errors import OclSyntaxError
-from .parser import parse
+from .parser import decode, parse
 from .writer import runbook_hint, write
 
 
@@ -52,7 +52,7 @@ class FileResult:
 
     def diff(self) -> str:
         """A unified diff from the original to the formatted text ('' when unchanged)."""
-        name = self.path.as_posix()
+        name = self.path.as_posix().lstrip("/")
         return "".join(
             difflib.unified_diff(
                 _diff_lines(self.original),
@@ -88,16 +88,8 @@ def format_paths(paths: list[Path], *, write: bool) -> FormatReport:
     """
     report = FormatReport()
     for path in iter_ocl_files(paths):
-        data = path.read_bytes()
         try:
-            original = data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                parse(data, str(path))  # raises the syntax error with the byte's position
-            except OclSyntaxError as exc:
-                report.errors.append(exc)
-            continue
-        try:
+            original = decode(path.read_bytes(), str(path))
             formatted = format_text(original, str(path))
         except OclSyntaxError as exc:
             report.errors.append(exc)

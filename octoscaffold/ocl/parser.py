@@ -65,13 +65,14 @@ def read_heredoc_lines(lines: list[str], indented: bool, closer_indent: int) -> 
 def parse(text: str | bytes, path: str | None = None) -> Document:
     """Parse OCL text (or UTF-8 bytes) into a `Document`. Raises only `OclSyntaxError`."""
     if isinstance(text, (bytes, bytearray)):
-        text = _decode(bytes(text), path)
+        text = decode(bytes(text), path)
     if text.startswith("\ufeff"):
         text = text[1:]
     return _Parser(text, path).document()
 
 
-def _decode(data: bytes, path: str | None) -> str:
+def decode(data: bytes, path: str | None = None) -> str:
+    """UTF-8 bytes as text; invalid bytes raise OclSyntaxError at their line and column."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -331,7 +331,9 @@ class _Reader:
 
     def text(self, name: str, default: str | None = None) -> str | None:
         value = self.raw(name)
-        return default if value is None else str(value)
+        if value is None or isinstance(value, (tuple, dict)):
+            return default
+        return value if isinstance(value, str) else str(value)
 
     def flag(self, name: str) -> bool:
         value = self.raw(name)

@@ -56,7 +56,7 @@ def test_check_reports_changes_and_diffs_without_writing(tmp_path):
     assert [result.path.name for result in report.changed] == ["messy.ocl"]
     assert (tmp_path / "messy.ocl").read_text() == MESSY
     diff = by_name["messy.ocl"].diff()
-    name = (tmp_path / "messy.ocl").as_posix()
+    name = (tmp_path / "messy.ocl").as_posix().lstrip("/")
     assert diff.startswith(f"--- a/{name}\n+++ b/{name}\n@@ ")
     assert '-  name = "A"\n' in diff and '+    name = "A"\n' in diff
     assert "\\ No newline at end of file" in diff
