@@ -62,6 +62,7 @@ def _report(scaffold, out: Path) -> None:
         for requirement in prereqs.recommended:
             click.echo(f"  - {requirement}")
     click.echo(f"\nThen: {prereqs.connect}")
+    click.echo(f"With the Octopus CLI:\n  {prereqs.command}")
 
 
 _out_option = click.option(

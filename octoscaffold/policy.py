@@ -65,7 +65,10 @@ def _parameters(spec: ProjectSpec, manifest: Manifest) -> None:
         )
     parameters = {name: _default(p.default, spec) for name, p in manifest.parameters.items()}
     for name, value in spec.parameters.items():
-        choices = manifest.parameters[name].choices
+        definition = manifest.parameters[name]
+        if not definition.accepts(value):
+            raise SpecError(f"parameters.{name}: must be a {definition.type} (got {value!r})")
+        choices = definition.choices
         if choices and value not in choices:
             raise SpecError(f"parameters.{name}: must be one of {', '.join(choices)} (got {value!r})")
         parameters[name] = value

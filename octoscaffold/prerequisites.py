@@ -38,6 +38,7 @@ class Prerequisites:
     required: list[Requirement]
     recommended: list[Requirement]
     connect: str
+    command: str = ""
 
 
 def _add(found: dict, kind: str, name: str, detail: str) -> None:
@@ -46,7 +47,29 @@ def _add(found: dict, kind: str, name: str, detail: str) -> None:
         details.append(detail)
 
 
-def find_prerequisites(spec: ProjectSpec, view: ProjectView) -> Prerequisites:
+def _quote(text: str) -> str:
+    """Shell-quote for the example command (POSIX shells)."""
+    import shlex
+
+    return shlex.quote(text)
+
+
+def create_command(spec: ProjectSpec) -> str:
+    """The Octopus CLI command that creates the project, connected to this repository."""
+    parts = [
+        "octopus project create",
+        f"--space {_quote(spec.project.space)}",
+        f"--name {_quote(spec.project.name)}",
+        f"--group {_quote(spec.project.group)}",
+        f"--lifecycle {_quote(spec.lifecycle.name or '')}",
+    ]
+    if spec.project.description:
+        parts.append(f"--description {_quote(spec.project.description)}")
+    parts += ["--process-vcs", "--git-url <repository-url>", f"--git-base-path {_quote(spec.git.base_path or '')}"]
+    return " ".join(parts)
+
+
+def find_prerequisites(spec: ProjectSpec, view: ProjectView, manifest=None) -> Prerequisites:
     environments = spec.lifecycle.environments
     required = [
         Requirement("space", spec.project.space),
@@ -56,6 +79,10 @@ def find_prerequisites(spec: ProjectSpec, view: ProjectView) -> Prerequisites:
     required += [Requirement("environment", name, f"slug {slugify(name)}") for name in environments]
 
     found: dict[tuple[str, str], list[str]] = {}
+    for process in view.processes:
+        for step in process.steps:
+            for tag in step.target_roles:
+                _add(found, "deployment target tag", tag, f"targets of step {step.name!r} in each environment")
     actions = [a for process in view.processes for a in process.actions]
     for action in actions:
         for package in action.packages:
@@ -75,10 +102,14 @@ def find_prerequisites(spec: ProjectSpec, view: ProjectView) -> Prerequisites:
             if value.value:
                 scope = ", ".join(value.scope.environment) or "all environments"
                 _add(found, kind, value.value, f"{variable.name} in {scope}")
-    order = ["feed", "worker pool", *ACCOUNT_TYPES.values()]
+    order = ["deployment target tag", "feed", "worker pool", *ACCOUNT_TYPES.values()]
     for (kind, name), details in sorted(found.items(), key=lambda i: (order.index(i[0][0]), i[0][1])):
         required.append(Requirement(kind, name, "; ".join(details)))
 
+    for need in manifest.prerequisites if manifest else []:
+        required.append(
+            Requirement(need.kind, need.name.replace("{slug}", spec.slug), need.detail.replace("{slug}", spec.slug))
+        )
     if spec.approval.enabled and spec.approval.team:
         required.append(Requirement("team", spec.approval.team, "responsible for the approval"))
     required += [Requirement("tenant", t, "connected to the project") for t in spec.tenancy.tenants]
@@ -110,4 +141,4 @@ def find_prerequisites(spec: ProjectSpec, view: ProjectView) -> Prerequisites:
         f'lifecycle "{spec.lifecycle.name}"{tenancy}; then in Settings > Version Control connect it to '
         f'this repository with the base path "{spec.git.base_path}".'
     )
-    return Prerequisites(required, recommended, connect)
+    return Prerequisites(required, recommended, connect, create_command(spec))

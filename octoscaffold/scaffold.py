@@ -51,7 +51,7 @@ def build(spec: ProjectSpec, catalog: Catalog | None = None) -> Scaffold:
     spec = resolve_spec(spec, catalog)
     rendered = render(spec, catalog)
     view = view_from_texts(rendered.ocl_files())
-    return Scaffold(rendered, find_prerequisites(spec, view))
+    return Scaffold(rendered, find_prerequisites(spec, view, rendered.template.manifest))
 
 
 def write(scaffold: Scaffold, out: Path, *, force: bool = False) -> list[Path]:

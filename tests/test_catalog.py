@@ -23,7 +23,7 @@ def test_unknown_id_suggests_close_ones():
 def test_manifest_id_must_match_folder(tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
-    (folder / "template.yaml").write_text("id: other\nname: M\nversion: 1.0.0\ndescription: d\nkeywords: [m]\n")
+    (folder / "template.yaml").write_text("id: other\ntitle: M\nversion: 1.0.0\ndescription: d\nkeywords: [m]\n")
     with pytest.raises(TemplateError, match="must match the folder name 'mine'"):
         load_catalog(tmp_path)
 

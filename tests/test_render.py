@@ -149,7 +149,7 @@ def _catalog(tmp_path, files):
     return load_catalog(root)
 
 
-MANIFEST = "id: evil\nname: Evil\nversion: 0.1.0\ndescription: test\nkeywords: [evil]\n"
+MANIFEST = "id: evil\ntitle: Evil\nversion: 0.1.0\ndescription: test\nkeywords: [evil]\n"
 
 
 @pytest.mark.parametrize(
@@ -175,4 +175,4 @@ def test_bad_templates_are_stopped_with_a_clear_error(tmp_path, body, message):
 
 def test_manifest_errors_name_file_and_field(tmp_path):
     with pytest.raises(TemplateError, match=r"broken/template.yaml: .*keywords: is required"):
-        _catalog(tmp_path, {"broken/template.yaml": "id: broken\nname: B\nversion: 1\ndescription: d\n"})
+        _catalog(tmp_path, {"broken/template.yaml": "id: broken\ntitle: B\nversion: 1\ndescription: d\n"})

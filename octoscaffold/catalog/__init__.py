@@ -9,8 +9,9 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from octoscaffold.errors import TemplateError, UserError
 from octoscaffold.spec.model import ParameterValue
@@ -30,10 +31,28 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+ParameterType = Literal["string", "integer", "boolean", "list"]
+_PYTHON_TYPES = {"string": str, "integer": int, "boolean": bool, "list": list}
+
+
 class ParameterDef(_Model):
+    type: ParameterType = "string"
     description: str
     default: ParameterValue
     choices: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _default_fits(self) -> "ParameterDef":
+        if not self.accepts(self.default):
+            raise ValueError(f"default {self.default!r} is not a {self.type}")
+        return self
+
+    def accepts(self, value: object) -> bool:
+        if self.type == "integer" and isinstance(value, bool):
+            return False
+        if not isinstance(value, _PYTHON_TYPES[self.type]):
+            return False
+        return self.type != "list" or all(isinstance(v, str) for v in value)  # type: ignore[union-attr]
 
 
 class RunbookDef(_Model):
@@ -43,14 +62,26 @@ class RunbookDef(_Model):
     production: bool = Field(True, description="Whether it may run in production environments.")
 
 
+class PrerequisiteDef(_Model):
+    """Something the space needs that the OCL cannot show (e.g. an Argo CD instance)."""
+
+    kind: str
+    name: str
+    detail: str = ""
+
+
 class Manifest(_Model):
     id: str
-    name: str
+    title: str
     version: str
     description: str
-    keywords: list[str] = Field(description="Words and phrases that select this kind from a prompt.")
+    keywords: list[str] = Field(min_length=1, description="Words and phrases that select this kind.")
     parameters: dict[str, ParameterDef] = Field(default_factory=dict)
+    prerequisites: list[PrerequisiteDef] = Field(default_factory=list)
     runbooks: list[RunbookDef] = Field(default_factory=list)
+    examples: list[str] = Field(
+        default_factory=list, description="Example spec files, relative to the template folder."
+    )
 
     @field_validator("version", mode="before")
     @classmethod

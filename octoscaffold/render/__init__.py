@@ -138,6 +138,11 @@ def _context(spec: ProjectSpec, template: Template) -> dict:
         "approval_environments": [slugify(e) for e in spec.approval.environments],
         "worker_pool_variable": "Project.WorkerPool",
         "manifest": template.manifest,
+        "multi_tenancy_mode": {
+            "untenanted": None,
+            "tenanted": "Tenanted",
+            "tenanted-or-untenanted": "TenantedOrUntenanted",
+        }[spec.tenancy.mode],
         "target_tag": lambda role: target_tag(spec.slug, role),
     }
 
