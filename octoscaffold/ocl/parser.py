@@ -158,31 +158,26 @@ class _Parser:
                 open_blocks.pop()
                 body = open_blocks[-1].body if open_blocks else doc.body
                 pos = self.end_of_line(pos + 1, "'}'")
-                pos = self.skip(pos)
-                continue
-            match = _NAME.match(text, pos)
-            if match is None:
-                raise self.error(self.bad_statement(pos), pos)
-            name = match.group()
-            name = names.setdefault(name, name)
-            line, column = self.line, pos - self.line_start + 1
-            after = _SP.match(text, match.end()).end()
-            ch = text[after : after + 1]
-            if ch == "=":
-                value, pos = self.value(_SP.match(text, after + 1).end(), True)
-                body.append(Attribute(name, value, line, column))
-                pos = self.end_of_line(pos, "the value")
-            elif ch == '"' or ch == "{":
-                block, pos, has_body = self.block_header(name, after, line, column)
-                body.append(block)
-                if has_body:
-                    open_blocks.append(block)
-                    body = block.body
             else:
-                raise self.error(
-                    f"expected '=' or a block after {name!r}, found {_describe(ch)}",
-                    after,
-                )
+                match = _NAME.match(text, pos)
+                if match is None:
+                    raise self.error(self.bad_statement(pos), pos)
+                name = names.setdefault(match.group(), match.group())
+                line, column = self.line, pos - self.line_start + 1
+                after = _SP.match(text, match.end()).end()
+                ch = text[after : after + 1]
+                if ch == "=":
+                    value, pos = self.value(_SP.match(text, after + 1).end(), True)
+                    body.append(Attribute(name, value, line, column))
+                    pos = self.end_of_line(pos, "the value")
+                elif ch == '"' or ch == "{":
+                    block, pos, has_body = self.block_header(name, after, line, column)
+                    body.append(block)
+                    if has_body:
+                        open_blocks.append(block)
+                        body = block.body
+                else:
+                    raise self.error(f"expected '=' or a block after {name!r}, found {_describe(ch)}", after)
             pos = self.skip(pos)
         if open_blocks:
             block = open_blocks[-1]
