@@ -45,6 +45,7 @@ def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
     if spec.versioning.template is None:
         spec.versioning.template = VERSION_TEMPLATES[spec.versioning.strategy]
     _runbooks(spec, template.manifest)
+    _secrets(spec)
     if spec.git.base_path is None:
         spec.git.base_path = f".octopus/{spec.slug}"
     spec.practices = _practices(spec)
@@ -130,6 +131,18 @@ def _runbooks(spec: ProjectSpec, manifest: Manifest) -> None:
             )
 
 
+def _secrets(spec: ProjectSpec) -> None:
+    """A variable that looks like a secret becomes Sensitive, and its value is dropped: Octopus
+    keeps sensitive values, git never sees them (neither in OCL nor in the stored spec)."""
+    from octoscaffold.render.checks import SECRET_NAME
+
+    for variable in spec.variables:
+        if SECRET_NAME.search(variable.name) and variable.type == "String":
+            variable.type = "Sensitive"
+        if variable.type == "Sensitive":
+            variable.value = ""
+
+
 def _practices(spec: ProjectSpec) -> list[Practice]:
     approval, scan, settings = spec.approval, spec.security_scan, spec.settings
     environments = spec.lifecycle.environments
@@ -173,6 +186,16 @@ def _practices(spec: ProjectSpec) -> list[Practice]:
             applied=True,
             detail=f"worker steps use the Project.WorkerPool variable (worker pool {settings.worker_pool})",
             switch="settings.worker_pool",
+        ),
+        Practice(
+            id="secrets",
+            applied=True,
+            detail=(
+                "sensitive variables kept out of git: " + ", ".join(sensitive)
+                if (sensitive := [v.name for v in spec.variables if v.type == "Sensitive"])
+                else "no sensitive variables; names that look like secrets would be made Sensitive"
+            ),
+            switch="variables[].type",
         ),
         Practice(
             id="runbooks",

@@ -45,12 +45,18 @@ def resolve_spec(spec: ProjectSpec, catalog: Catalog | None = None) -> ProjectSp
 
 def build(spec: ProjectSpec, catalog: Catalog | None = None) -> Scaffold:
     """Resolve (idempotent) and render a spec; the files are canonical OCL, parsed and checked."""
+    from octoscaffold.errors import TemplateError
     from octoscaffold.ocl.view import view_from_texts
+    from octoscaffold.render.checks import check_project
 
     catalog = catalog or load_catalog()
     spec = resolve_spec(spec, catalog)
     rendered = render(spec, catalog)
-    view = view_from_texts(rendered.ocl_files())
+    view = view_from_texts(rendered.ocl_files(), folder=None)
+    problems = check_project(view, spec.lifecycle.environments)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TemplateError(f"template {spec.template} rendered a broken project: {problems[0]}{more}")
     return Scaffold(rendered, find_prerequisites(spec, view, rendered.template.manifest))
 
 

@@ -90,3 +90,14 @@ def test_user_runbooks_run_everywhere_but_security():
 def test_policy_errors_name_the_field(fields, message):
     with pytest.raises(SpecError, match=message.replace(".", r"\.").replace("(", r"\(")):
         resolved(**fields)
+
+
+def test_secret_looking_variables_become_sensitive_without_value():
+    spec = resolved(variables=[
+        {"name": "Project.Database.Password", "value": "hunter2"},
+        {"name": "Project.Web.Title", "value": "Shop"},
+    ])
+    password, title = spec.variables
+    assert (password.type, password.value) == ("Sensitive", "")
+    assert (title.type, title.value) == ("String", "Shop")
+    assert "Project.Database.Password" in practices(spec)["secrets"].detail

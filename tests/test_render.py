@@ -161,6 +161,7 @@ MANIFEST = "id: evil\ntitle: Evil\nversion: 0.1.0\ndescription: test\nkeywords: 
         ("{{ raw('/etc/passwd') }}", "not found"),
         ("{{ undefined_thing }}", "undefined"),
         ('step "x" {\n  action {\n    properties = {\n      A = "1"\n      A = "2"\n    }\n  }\n}', "invalid ocl"),
+        ('step "x" {\n  action {\n    properties = {\n      A = "#{Project.Nope}"\n    }\n  }\n}', "project.nope is used but not defined"),
     ],
 )
 def test_bad_templates_are_stopped_with_a_clear_error(tmp_path, body, message):
