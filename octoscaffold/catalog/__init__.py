@@ -31,8 +31,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-ParameterType = Literal["string", "integer", "boolean", "list"]
-_PYTHON_TYPES = {"string": str, "integer": int, "boolean": bool, "list": list}
+ParameterType = Literal["string", "slug", "integer", "boolean", "list"]
+_PYTHON_TYPES = {"string": str, "slug": str, "integer": int, "boolean": bool, "list": list}
 
 
 class ParameterDef(_Model):
@@ -52,6 +52,10 @@ class ParameterDef(_Model):
             return False
         if not isinstance(value, _PYTHON_TYPES[self.type]):
             return False
+        if self.type == "slug":
+            from octoscaffold.spec.naming import is_slug
+
+            return "{slug}" in value or is_slug(value)
         return self.type != "list" or all(isinstance(v, str) for v in value)  # type: ignore[union-attr]
 
 
