@@ -115,9 +115,13 @@ def find_prerequisites(spec: ProjectSpec, view: ProjectView, manifest=None) -> P
     required += [Requirement("tenant", t, "connected to the project") for t in spec.tenancy.tenants]
     required += [Requirement("tenant tag", t) for t in spec.tenancy.tenant_tags]
     required += [
-        Requirement("sensitive variable", v.name, "set its value in Octopus; secrets never go in git")
+        Requirement("sensitive variable", v.name, "set its value in the project; secrets never go in git")
         for v in spec.variables
         if v.type == "Sensitive"
+    ]
+    required += [
+        Requirement("sensitive variable", v.name, f"{v.description}; set its value in the project")
+        for v in (manifest.sensitive_variables if manifest else [])
     ]
 
     recommended = []

@@ -53,7 +53,9 @@ def build(spec: ProjectSpec, catalog: Catalog | None = None) -> Scaffold:
     spec = resolve_spec(spec, catalog)
     rendered = render(spec, catalog)
     view = view_from_texts(rendered.ocl_files(), folder=None)
-    problems = check_project(view, spec.lifecycle.environments)
+    sensitive = [v.name for v in spec.variables if v.type == "Sensitive"]
+    sensitive += [v.name for v in rendered.template.manifest.sensitive_variables]
+    problems = check_project(view, spec.lifecycle.environments, sensitive)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise TemplateError(f"template {spec.template} rendered a broken project: {problems[0]}{more}")

@@ -177,3 +177,15 @@ def test_bad_templates_are_stopped_with_a_clear_error(tmp_path, body, message):
 def test_manifest_errors_name_file_and_field(tmp_path):
     with pytest.raises(TemplateError, match=r"broken/template.yaml: .*keywords: is required"):
         _catalog(tmp_path, {"broken/template.yaml": "id: broken\ntitle: B\nversion: 1\ndescription: d\n"})
+
+
+def test_sensitive_variables_of_a_kind_count_as_defined_and_are_prerequisites(tmp_path):
+    manifest = MANIFEST + "sensitive_variables:\n  - name: Project.Db.Password\n    description: the database password\n"
+    body = ('step "migrate" {\n  action {\n    action_type = "Octopus.Script"\n    notes = "n"\n'
+            '    properties = {\n      Octopus.Action.Script.ScriptBody = "migrate -p #{Project.Db.Password}"\n'
+            '    }\n  }\n}')
+    catalog = _catalog(tmp_path, {"evil/template.yaml": manifest, "evil/deployment_process.ocl.j2": body,
+                                  "evil/variables.ocl.j2": ""})
+    result = build(spec_from_data({"project": {"name": "X"}, "template": "evil"}), catalog)
+    needed = [str(r) for r in result.prerequisites.required]
+    assert 'sensitive variable "Project.Db.Password" (the database password; set its value in the project)' in needed

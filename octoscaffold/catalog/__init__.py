@@ -74,6 +74,13 @@ class PrerequisiteDef(_Model):
     detail: str = ""
 
 
+class SensitiveDef(_Model):
+    """A sensitive variable the kind's steps use: its value lives in Octopus, never in git."""
+
+    name: str = Field(pattern=r"^Project(\.[A-Za-z0-9]+)+$")
+    description: str
+
+
 class Manifest(_Model):
     id: str
     title: str
@@ -82,6 +89,7 @@ class Manifest(_Model):
     keywords: list[str] = Field(min_length=1, description="Words and phrases that select this kind.")
     parameters: dict[str, ParameterDef] = Field(default_factory=dict)
     prerequisites: list[PrerequisiteDef] = Field(default_factory=list)
+    sensitive_variables: list[SensitiveDef] = Field(default_factory=list)
     runbooks: list[RunbookDef] = Field(default_factory=list)
     examples: list[str] = Field(
         default_factory=list, description="Example spec files, relative to the template folder."

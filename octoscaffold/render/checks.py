@@ -55,10 +55,13 @@ def _process_problems(process: Process, defined: set[str]) -> Iterable[str]:
                             yield f"{element.position}: variable {name} is used but not defined in variables.ocl"
 
 
-def check_project(view: ProjectView, environments: list[str]) -> list[str]:
-    """Problems found in a rendered project, each `path:line:col: message`; empty when clean."""
+def check_project(view: ProjectView, environments: list[str], sensitive: Iterable[str] = ()) -> list[str]:
+    """Problems found in a rendered project, each `path:line:col: message`; empty when clean.
+
+    `sensitive` names variables that are defined in Octopus rather than in variables.ocl.
+    """
     problems: list[str] = []
-    defined = {variable.name for variable in view.variables}
+    defined = {variable.name for variable in view.variables} | set(sensitive)
     allowed = {slugify(name) for name in environments}
 
     for process in view.processes:
