@@ -13,8 +13,36 @@ from octoscaffold.errors import EXIT_FOUND, OctoscaffoldError
 SEED = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"'
 
 
+# Commands defined beside the library they drive, imported only when used (keeps start-up fast).
+LAZY_COMMANDS = {
+    "lint": "octoscaffold.lint.command:lint",
+    "catalog": "octoscaffold.catalog.command:catalog",
+}
+
+
 class _Group(click.Group):
     """Turns library errors into one line on stderr and the documented exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        lazy = [name for name in LAZY_COMMANDS if self._load(name) is not None]
+        return sorted([*super().list_commands(ctx), *lazy])
+
+    def get_command(self, ctx: click.Context, name: str):
+        return super().get_command(ctx, name) or self._load(name)
+
+    @staticmethod
+    def _load(name: str):
+        import importlib
+
+        if name not in LAZY_COMMANDS:
+            return None
+        module, attribute = LAZY_COMMANDS[name].split(":")
+        try:
+            return getattr(importlib.import_module(module), attribute)
+        except ModuleNotFoundError as error:
+            if error.name and module.startswith(error.name):
+                return None  # that part of octoscaffold is not there
+            raise
 
     def invoke(self, ctx: click.Context):
         try:
