@@ -17,6 +17,7 @@ SEED = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "
 LAZY_COMMANDS = {
     "lint": "octoscaffold.lint.command:lint",
     "catalog": "octoscaffold.catalog.command:catalog",
+    "spec": "octoscaffold.spec.command:spec",
 }
 
 
