@@ -68,7 +68,7 @@ def _parameters(spec: ProjectSpec, manifest: Manifest) -> None:
     for name, value in spec.parameters.items():
         definition = manifest.parameters[name]
         if not definition.accepts(value):
-            raise SpecError(f"parameters.{name}: must be a {definition.type} (got {value!r})")
+            raise SpecError(f"parameters.{name}: must be {"an" if definition.type[0] in "aeiou" else "a"} {definition.type} (got {value!r})")
         choices = definition.choices
         if choices and value not in choices:
             raise SpecError(f"parameters.{name}: must be one of {', '.join(choices)} (got {value!r})")
