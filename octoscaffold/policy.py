@@ -68,7 +68,8 @@ def _parameters(spec: ProjectSpec, manifest: Manifest) -> None:
     for name, value in spec.parameters.items():
         definition = manifest.parameters[name]
         if not definition.accepts(value):
-            raise SpecError(f"parameters.{name}: must be {"an" if definition.type[0] in "aeiou" else "a"} {definition.type} (got {value!r})")
+            article = "an" if definition.type[0] in "aeiou" else "a"
+            raise SpecError(f"parameters.{name}: must be {article} {definition.type} (got {value!r})")
         choices = definition.choices
         if choices and value not in choices:
             raise SpecError(f"parameters.{name}: must be one of {', '.join(choices)} (got {value!r})")
