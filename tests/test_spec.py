@@ -82,3 +82,24 @@ def test_malformed_json_and_missing_file(tmp_path):
 
 def test_yaml_reads_json_text():
     assert spec_from_text(json.dumps(MINIMAL)).project.name == "OctoPub SAM"
+
+
+def test_comments_in_a_spec_file_survive_resolving_and_saving(tmp_path):
+    from octoscaffold.scaffold import resolve_spec
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        "# Our ledger service\n"
+        "apiVersion: octoscaffold/v1\n"
+        "template: aws-lambda  # the kind\n"
+        "project:\n"
+        "  name: Ledger  # display name\n"
+        "parameters:\n"
+        "  region: eu-west-1  # data must stay in the EU\n"
+    )
+    saved = dump_spec(resolve_spec(load_spec(path)))
+    assert saved.startswith("# Our ledger service\napiVersion: octoscaffold/v1\ntemplate: aws-lambda  # the kind\n")
+    assert "name: Ledger  # display name" in saved
+    assert "region: eu-west-1  # data must stay in the EU" in saved
+    assert "memory_size: 256" in saved  # defaults filled in
+    assert spec_from_text(saved) == resolve_spec(load_spec(path))

@@ -82,7 +82,10 @@ def spec_from_text(text: str, source: str = "spec", *, json_only: bool = False) 
             raise SpecError(f"{source}{where}: invalid YAML: {error.problem}") from None
         except YAMLError as error:
             raise SpecError(f"{source}: invalid YAML: {error}") from None
-    return spec_from_data(_plain(data), source)
+    spec = spec_from_data(_plain(data), source)
+    if not json_only and isinstance(data, dict):
+        spec._document = data
+    return spec
 
 
 def _plain(data: Any) -> Any:
@@ -98,11 +101,32 @@ def spec_data(spec: ProjectSpec) -> dict[str, Any]:
     return spec.model_dump(mode="json", by_alias=True)
 
 
+def _merge(document: Any, data: Any) -> Any:
+    """`data` laid over the YAML `document` it came from: the user's key order and comments stay,
+    resolved values are filled in, fields the user left out follow in model order."""
+    if isinstance(document, dict) and isinstance(data, dict):
+        for key, value in data.items():
+            document[key] = _merge(document[key], value) if key in document else value
+        for key in [k for k in document if k not in data]:
+            del document[key]
+        return document
+    if isinstance(document, list) and isinstance(data, list) and len(document) == len(data):
+        for index, value in enumerate(data):
+            document[index] = _merge(document[index], value)
+        return document
+    return data
+
+
 def dump_spec(spec: ProjectSpec, fmt: str = "yaml") -> str:
-    """The spec as YAML or JSON text, fields in model order, ending with a newline."""
+    """The spec as YAML or JSON text, ending with a newline. YAML read from a file keeps its
+    comments and key order; otherwise fields come in model order."""
+    import copy
+
     data = spec_data(spec)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if spec._document is not None:
+        data = _merge(copy.deepcopy(spec._document), data)
     out = io.StringIO()
     _yaml().dump(data, out)
     return out.getvalue()

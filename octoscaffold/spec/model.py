@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from octoscaffold.spec.naming import is_slug, slugify
 
@@ -192,6 +192,16 @@ class ProjectSpec(_Model):
         default_factory=list, description="Best-practice defaults as applied (written by the policy)."
     )
     warnings: list[str] = Field(default_factory=list, description="Parts of the prompt not understood.")
+    # The YAML document the spec was read from, so saving it again keeps the user's comments.
+    _document: object = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        # Two specs are equal when their data is; where they were read from does not matter.
+        if not isinstance(other, ProjectSpec):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def slug(self) -> str:
