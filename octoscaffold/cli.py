@@ -67,9 +67,11 @@ def cli() -> None:
     """
 
 
-def _echo_warnings(warnings: list[str]) -> None:
+def _echo_warnings(warnings: list[str], parser: str = "rules") -> None:
     for warning in warnings:
         click.echo(f"octoscaffold: warning: {warning}", err=True)
+    if warnings and parser == "rules":
+        click.echo("octoscaffold: hint: the LLM parser (--parser llm) understands more", err=True)
 
 
 def _report(scaffold, out: Path) -> None:
@@ -128,6 +130,38 @@ def new(prompt: str, out: Path, force: bool) -> None:
     _report(result, out)
 
 
+def _parser_options(function):
+    """--parser, --model and --base-url: how a prompt is understood."""
+    function = click.option(
+        "--base-url",
+        envvar="OPENAI_BASE_URL",
+        help="OpenAI-compatible endpoint for the LLM parser [env: OPENAI_BASE_URL].",
+    )(function)
+    function = click.option(
+        "--model",
+        envvar="OCTOSCAFFOLD_MODEL",
+        help="Model for the LLM parser; setting one makes --parser auto use it [env: OCTOSCAFFOLD_MODEL].",
+    )(function)
+    return click.option(
+        "--parser",
+        type=click.Choice(["auto", "rules", "llm"]),
+        default="auto",
+        show_default=True,
+        help="How the prompt is understood: the offline rules, an LLM, or the LLM when a model is set.",
+    )(function)
+
+
+def _understood(prompt: str, parser: str, model: str | None, base_url: str | None):
+    from octoscaffold import scaffold
+
+    spec, used = scaffold.plan_with(prompt, parser=parser, model=model, base_url=base_url)
+    if parser == "auto":
+        how = f"the LLM parser ({model})" if used == "llm" else "the rules parser (no model configured)"
+        click.echo(f"octoscaffold: understood by {how}", err=True)
+    _echo_warnings(spec.warnings, used)
+    return spec
+
+
 @cli.command()
 @click.argument("prompt")
 @click.option(
@@ -138,7 +172,8 @@ def new(prompt: str, out: Path, force: bool) -> None:
     show_default=True,
     help="Output format of the spec.",
 )
-def plan(prompt: str, fmt: str) -> None:
+@_parser_options
+def plan(prompt: str, fmt: str, parser: str, model: str | None, base_url: str | None) -> None:
     """Print the spec a PROMPT resolves to, without writing anything.
 
     Save it, edit it, and render it with `octoscaffold render`.
@@ -147,11 +182,9 @@ def plan(prompt: str, fmt: str) -> None:
     Example:
       octoscaffold plan 'Create an AWS Lambda project called "Audit Trail" in the us-west-2 region' > spec.yaml
     """
-    from octoscaffold import scaffold
     from octoscaffold.spec import dump_spec
 
-    spec = scaffold.plan(prompt)
-    _echo_warnings(spec.warnings)
+    spec = _understood(prompt, parser, model, base_url)
     click.echo(dump_spec(spec, fmt), nl=False)
 
 

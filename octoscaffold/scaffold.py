@@ -28,12 +28,32 @@ class Scaffold:
         return self.rendered.files
 
 
-def plan(prompt: str, catalog: Catalog | None = None) -> ProjectSpec:
-    """Understand a prompt with the offline rules parser and resolve the best-practice defaults."""
+def plan(
+    prompt: str,
+    catalog: Catalog | None = None,
+    *,
+    parser: str = "rules",
+    model: str | None = None,
+    base_url: str | None = None,
+) -> ProjectSpec:
+    """Understand a prompt and resolve the best-practice defaults (see octoscaffold.understand)."""
+    return plan_with(prompt, catalog, parser=parser, model=model, base_url=base_url)[0]
+
+
+def plan_with(
+    prompt: str,
+    catalog: Catalog | None = None,
+    *,
+    parser: str = "auto",
+    model: str | None = None,
+    base_url: str | None = None,
+) -> tuple[ProjectSpec, str]:
+    """Like `plan`, also naming the parser that understood the prompt ("rules" or "llm")."""
     from octoscaffold.understand import understand
 
     catalog = catalog or load_catalog()
-    return resolve_spec(understand(prompt, catalog), catalog)
+    spec, used = understand(prompt, catalog, parser=parser, model=model, base_url=base_url)
+    return resolve_spec(spec, catalog), used
 
 
 def resolve_spec(spec: ProjectSpec, catalog: Catalog | None = None) -> ProjectSpec:

@@ -127,7 +127,7 @@ def test_unknown_template_in_spec_suggests_close_ids(tmp_path):
     spec.write_text("project: {name: X}\ntemplate: aws-lamda\n")
     result = run("render", str(spec), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
-    assert "unknown template 'aws-lamda' (did you mean aws-lambda?)" in result.stderr
+    assert "unknown template 'aws-lamda' (did you mean aws-lambda" in result.stderr
 
 
 def test_version_and_help_with_examples():

@@ -9,7 +9,7 @@ from conftest import SHARED, need_shared
 from octoscaffold.catalog import load_catalog
 from octoscaffold.cli import cli
 from octoscaffold.errors import PromptError
-from octoscaffold.understand import understand
+from octoscaffold.understand import understand_rules as understand
 
 CATALOG = load_catalog()
 

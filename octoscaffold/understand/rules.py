@@ -245,8 +245,5 @@ def understand(text: str, catalog: Catalog) -> ProjectSpec:
     elif match:
         prompt.used.remove(match.span())
 
-    data["warnings"] = [
-        f'not understood: "{fragment}" (the LLM parser, --parser llm, understands more)'
-        for fragment in prompt.leftovers()
-    ]
+    data["warnings"] = [f'not understood: "{fragment}"' for fragment in prompt.leftovers()]
     return spec_from_data(data, "prompt")
