@@ -1,0 +1,67 @@
+"""SET, RB and ENV: deployment settings, runbook settings and the environments a project uses."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..context import SECURITY, Context, is_target_action
+from ..model import Hit, rule
+
+TARGET_CHECK = re.compile(r"target|machine|health", re.IGNORECASE)
+
+
+@rule("SET001", "warning", "no versioning strategy")
+def versioning_strategy(ctx: Context) -> Iterator[Hit]:
+    settings = ctx.view.deployment_settings
+    if settings is None:
+        return
+    strategy = settings.versioning_strategy
+    if strategy is None or not (strategy.template or (strategy.donor_package and strategy.donor_package.step)):
+        where = strategy.position if strategy is not None else settings.position
+        yield Hit(where, "deployment_settings.ocl sets no versioning_strategy (a template or a donor package), so release numbers are not predictable", settings)
+
+
+@rule("SET002", "info", "deployments to no targets allowed without a check")
+def no_targets(ctx: Context) -> Iterator[Hit]:
+    settings, process = ctx.view.deployment_settings, ctx.process
+    policy = settings.connectivity_policy if settings is not None else None
+    if policy is None or not policy.allow_deployments_to_no_targets or process is None:
+        return
+    target_steps = [step for step in process.steps if any(is_target_action(a) for a in step.actions)]
+    checks = [step for step in process.steps if step not in target_steps and TARGET_CHECK.search(step.name)]
+    if target_steps and not checks:
+        yield Hit(
+            policy.where("allow_deployments_to_no_targets"),
+            f"deployments to no targets are allowed, so step {target_steps[0].name!r} can silently do nothing; add a step that checks targets exist",
+            settings,
+        )
+
+
+@rule("RB001", "warning", "runbook without an environment scope")
+def runbook_environments(ctx: Context) -> Iterator[Hit]:
+    for runbook in ctx.view.runbooks:
+        scope = runbook.environment_scope
+        if scope in (None, "All"):
+            yield Hit(runbook.where("environment_scope"), f"runbook {runbook.name or runbook.slug!r} may run in every environment; set environment_scope (Specified with environments, or FromProjectLifecycles)", runbook)
+        elif scope == "Specified" and not runbook.environments:
+            yield Hit(runbook.where("environment_scope"), f"runbook {runbook.name or runbook.slug!r} is scoped to specified environments but names none", runbook)
+
+
+@rule("RB002", "info", "runbook without a retention policy")
+def runbook_retention(ctx: Context) -> Iterator[Hit]:
+    for runbook in ctx.view.runbooks:
+        if runbook.retention is None:
+            yield Hit(runbook.position, f"runbook {runbook.name or runbook.slug!r} sets no run_retention_policy", runbook)
+
+
+@rule("ENV002", "info", "no Security environment")
+def security_environment(ctx: Context) -> Iterator[Hit]:
+    process = ctx.process
+    if process is None or not process.steps or SECURITY in ctx.environments_named:
+        return
+    yield Hit(
+        process.position,
+        "no step or variable mentions a Security environment; a daily redeploy to Security re-scans released versions for new vulnerabilities",
+        process,
+    )
