@@ -80,6 +80,10 @@ def _report(scaffold, out: Path) -> None:
     click.echo(f"Wrote {len(files)} files to {out}:")
     for path in files:
         click.echo(f"  {path}")
+    _report_details(scaffold)
+
+
+def _report_details(scaffold) -> None:
     click.echo("\nBest practices:")
     for practice in scaffold.spec.practices:
         mark = "on " if practice.applied else "off"
@@ -96,38 +100,135 @@ def _report(scaffold, out: Path) -> None:
     click.echo(f"With the Octopus CLI:\n  {prereqs.command}")
 
 
+def _report_review(scaffold, outcome) -> None:
+    """Where the files went: branch, push, pull request (for a dry run: where they would go)."""
+    short = (outcome.commit_sha or "")[:7]
+    if outcome.dry_run:
+        click.echo("Dry run: nothing was written, pushed or opened.")
+        verb = {
+            "create": f"would be created from {outcome.base}",
+            "update": "exists; a commit replacing the project's files would be added",
+            "unchanged": "already holds these files; nothing to commit",
+        }[outcome.action]
+        click.echo(f"Branch {outcome.branch} {verb} ({outcome.base} is at {outcome.base_sha[:7]}).")
+    elif outcome.action == "unchanged":
+        click.echo(f"Branch {outcome.branch} already holds these files (commit {short}); nothing to commit.")
+    else:
+        how = f"new, from {outcome.base}" if outcome.action == "create" else "added to the existing branch"
+        click.echo(f"Committed to branch {outcome.branch} ({how}) as {short}.")
+    if outcome.action != "unchanged":
+        click.echo(f"Commit: {outcome.message.splitlines()[0]}")
+        for change in outcome.changes:
+            click.echo(f"  {change.status} {change.path}")
+    if outcome.remote:
+        where = f"{outcome.remote} ({outcome.remote_url})"
+        click.echo(f"Would push it to {where}, without force." if outcome.dry_run else f"Pushed to {where}.")
+    forge = outcome.forge
+    if forge is not None and outcome.dry_run:
+        click.echo(
+            f"Would open a {forge.what} on {forge.name} {forge.path} from {outcome.branch} into {outcome.base} "
+            f"(or update the open one).\nTitle: {outcome.title}\n\n{outcome.body}",
+            nl=False,
+        )
+        return
+    if forge is not None and outcome.pull_request is not None:
+        pr = outcome.pull_request
+        mark = "!" if forge.kind == "gitlab" else "#"
+        verb = "Opened" if pr.created else "Updated the open"
+        click.echo(f"{verb} {forge.what} {mark}{pr.number}: {pr.url}")
+    _report_details(scaffold)
+
+
 _out_option = click.option(
     "--out",
     "-o",
     type=click.Path(path_type=Path),
-    required=True,
-    help="Folder to write into (usually the root of the application's repository).",
+    help="Folder to write into. Without it, the files go onto a review branch of the repository.",
 )
-_force_option = click.option("--force", is_flag=True, help="Overwrite this project's files if they exist.")
+_force_option = click.option(
+    "--force", is_flag=True, help="Overwrite this project's files in --out, or replace them on the branch."
+)
+_BRANCH_OPTIONS = [
+    click.option(
+        "--repo",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Repository to commit to (default: the one around the current folder).",
+    ),
+    click.option("--base", metavar="BRANCH", help="Branch to start from and merge into (default: the current one)."),
+    click.option("--branch", metavar="NAME", help="Review branch (default: octoscaffold/<project-slug>)."),
+    click.option("--push", is_flag=True, help="Push the review branch (never forced)."),
+    click.option("--remote", default="origin", show_default=True, help="Remote to push to."),
+    click.option(
+        "--pr",
+        is_flag=True,
+        help="Open a pull request, or update the open one; implies --push. "
+        "Token from GH_TOKEN/GITHUB_TOKEN or GITLAB_TOKEN.",
+    ),
+    click.option(
+        "--forge-url",
+        metavar="URL",
+        help="API root of a self-hosted forge: https://HOST/api/v3 (GitHub Enterprise), https://HOST/api/v4 (GitLab).",
+    ),
+    click.option(
+        "--pr-template", type=click.Path(dir_okay=False, path_type=Path), help="Jinja template for the pull request body."
+    ),
+    click.option("--dry-run", is_flag=True, help="Print the branch, files and pull request; change nothing."),
+]
+
+
+def _branch_options(command):
+    for option in reversed(_BRANCH_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _publish(result, out: Path | None, force: bool, options: dict) -> None:
+    """Write to --out, or publish to a review branch of the repository."""
+    from octoscaffold.errors import UserError
+
+    defaults = {"remote": "origin"}
+    given = [f"--{name.replace('_', '-')}" for name, value in options.items() if value and value != defaults.get(name)]
+    if out is not None:
+        if given:
+            raise UserError(f"{given[0]} is for a review branch, not for --out", hint=f"drop --out or {given[0]}")
+        from octoscaffold import scaffold
+
+        scaffold.write(result, out, force=force)
+        _report(result, out)
+        return
+    from octoscaffold.publish.review import Options, publish
+
+    outcome = publish(result, Options(force=force, **options))
+    _report_review(result, outcome)
 
 
 @cli.command()
 @click.argument("prompt")
 @_out_option
 @_force_option
-def new(prompt: str, out: Path, force: bool) -> None:
-    """Scaffold a project from a PROMPT into --out.
+@_branch_options
+def new(prompt: str, out: Path | None, force: bool, **options) -> None:
+    """Scaffold a project from a PROMPT into --out, or onto a review branch.
 
     Writes .octopus/<slug>/ (deployment_process.ocl, deployment_settings.ocl,
     variables.ocl, schema_version.ocl, runbooks/) and the resolved spec in
     .octoscaffold/<slug>.yaml, then lists what must exist in Octopus.
 
+    Without --out, inside a git repository (or with --repo), the files are
+    committed to the branch octoscaffold/<slug> without touching the checkout;
+    --push pushes it and --pr opens a pull request.
+
     \b
     Example:
       octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"' --out .
+      octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM"' --pr
     """
     from octoscaffold import scaffold
 
     spec = scaffold.plan(prompt)
     _echo_warnings(spec.warnings)
     result = scaffold.build(spec)
-    scaffold.write(result, out, force=force)
-    _report(result, out)
+    _publish(result, out, force, options)
 
 
 def _parser_options(function):
@@ -192,21 +293,23 @@ def plan(prompt: str, fmt: str, parser: str, model: str | None, base_url: str | 
 @click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False, path_type=Path))
 @_out_option
 @_force_option
-def render(spec_file: Path, out: Path, force: bool) -> None:
-    """Render a SPEC file (YAML or JSON) into --out, without a prompt.
+@_branch_options
+def render(spec_file: Path, out: Path | None, force: bool, **options) -> None:
+    """Render a SPEC file (YAML or JSON) into --out or onto a review branch, without a prompt.
 
     A minimal spec is enough; missing fields take the best-practice defaults.
+    The branch options work as for `new`.
 
     \b
     Example:
       octoscaffold render spec.yaml --out .
+      octoscaffold render spec.yaml --push --force
     """
     from octoscaffold import scaffold
     from octoscaffold.spec import load_spec
 
     result = scaffold.build(load_spec(spec_file))
-    scaffold.write(result, out, force=force)
-    _report(result, out)
+    _publish(result, out, force, options)
 
 
 @cli.command("fmt")

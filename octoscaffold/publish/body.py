@@ -1,0 +1,179 @@
+"""The pull request's title and body: a Jinja template (users may bring their own) fed with
+everything a reviewer needs, including a Mermaid picture of the lifecycle and the process."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from octoscaffold.errors import UserError
+from octoscaffold.spec.naming import slugify
+
+DEFAULT_TEMPLATE = Path(__file__).with_name("pr_body.md.j2")
+
+
+@dataclass(frozen=True)
+class LintResult:
+    available: bool
+    findings: list[str]
+    error: str = ""  # the linter is there but could not run
+
+
+def title(scaffold) -> str:
+    return f"Add Octopus project {scaffold.spec.project.name} (octoscaffold)"
+
+
+def commit_message(scaffold) -> str:
+    manifest = scaffold.rendered.template.manifest
+    spec = scaffold.spec
+    return (
+        f"{title(scaffold)}\n\n"
+        f"Template: {manifest.id} ({manifest.title}), version {manifest.version}\n"
+        f"Project folder: {spec.git.base_path}\n"
+        f"Spec: .octoscaffold/{spec.slug}.yaml\n"
+    )
+
+
+def lint_result(view) -> LintResult:
+    """Lint findings for the generated project, if the linter is installed."""
+    try:
+        from octoscaffold.lint import lint_view
+    except ImportError:
+        return LintResult(False, [])
+    try:
+        return LintResult(True, [str(finding) for finding in lint_view(view)])
+    except Exception as error:  # a linter bug must not block publishing; the body says so
+        return LintResult(True, [], f"{type(error).__name__}: {error}")
+
+
+# -- Mermaid ----------------------------------------------------------------------------------
+
+
+def _label(text: str) -> str:
+    """Text safe inside a quoted Mermaid label."""
+    text = " ".join(str(text).split()).replace("#", "#35;")
+    for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;"), ("&", "#amp;")):
+        text = text.replace(char, code)
+    return text
+
+
+def _runs_in(action, environments: list[str]) -> list[str]:
+    names = {slugify(name): name for name in environments}
+    if action.environments:
+        return [names.get(slug, slug) for slug in action.environments]
+    excluded = set(action.excluded_environments)
+    return [name for name in environments if slugify(name) not in excluded]
+
+
+def _where(action, environments: list[str]) -> str:
+    runs = _runs_in(action, environments)
+    if not action.environments and not action.excluded_environments:
+        text = "all environments"
+    else:
+        text = ", ".join(runs) or "no environment"
+    return text + (" (disabled)" if action.is_disabled else "")
+
+
+def mermaid(view, lifecycle: str, environments: list[str]) -> str:
+    """A flowchart: the lifecycle's environments in order, then each step and where it runs."""
+    lines = ["flowchart TB"]
+    lines.append(f'  subgraph lifecycle["Lifecycle: {_label(lifecycle)}"]')
+    lines.append("    direction LR")
+    nodes = [f'env{i}["{_label(name)}"]' for i, name in enumerate(environments, 1)]
+    lines.append("    " + " --> ".join(nodes) if nodes else '    none["no environments"]')
+    lines.append("  end")
+    steps = view.deployment_process.steps if view.deployment_process else ()
+    lines.append('  subgraph process["Deployment process"]')
+    lines.append("    direction TB")
+    for i, step in enumerate(steps, 1):
+        if len(step.actions) == 1:
+            action = step.actions[0]
+            text = f"{i}. {_label(step.name)}<br/>{_label(_where(action, environments))}"
+        else:
+            parts = [f"{_label(a.name)}: {_label(_where(a, environments))}" for a in step.actions]
+            text = f"{i}. {_label(step.name)}<br/>" + "<br/>".join(parts)
+        lines.append(f'    step{i}["{text}"]')
+    if len(steps) > 1:
+        lines.append("    " + " --> ".join(f"step{i}" for i in range(1, len(steps) + 1)))
+    if not steps:
+        lines.append('    nosteps["no steps"]')
+    lines.append("  end")
+    lines.append("  lifecycle --> process")
+    return "\n".join(lines)
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def fence(text: str, language: str = "") -> str:
+    """A fenced code block that the text cannot break out of."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    marks = "`" * max(3, longest + 1)
+    return f"{marks}{language}\n{text.rstrip(chr(10))}\n{marks}"
+
+
+def _environment():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined
+    )
+    env.filters["fence"] = fence
+    return env
+
+
+def context(scaffold, *, changes, repository_url: str | None, branch: str, base: str, lint: LintResult) -> dict:
+    """Everything the template may use (documented in docs/publishing.md)."""
+    from octoscaffold.ocl.view import view_from_texts
+    from octoscaffold.render import spec_path
+
+    spec = scaffold.spec
+    view = view_from_texts(scaffold.rendered.ocl_files())
+    manifest = scaffold.rendered.template.manifest
+    prereqs = scaffold.prerequisites
+    command = prereqs.command
+    if repository_url:
+        command = command.replace("<repository-url>", repository_url)
+    return {
+        "title": title(scaffold),
+        "project": spec.project,
+        "prompt": spec.prompt,
+        "spec": spec,
+        "spec_path": spec_path(spec),
+        "spec_text": scaffold.files[spec_path(spec)],
+        "template": {"id": manifest.id, "title": manifest.title, "version": manifest.version},
+        "files": [{"status": c.status, "path": c.path} for c in changes],
+        "practices_on": [p for p in spec.practices if p.applied],
+        "practices_off": [p for p in spec.practices if not p.applied],
+        "lint": lint,
+        "space": spec.project.space,
+        "required": prereqs.required[1:],  # the first is the space itself
+        "recommended": prereqs.recommended,
+        "connect": prereqs.connect,
+        "command": command,
+        "repository_url": repository_url,
+        "base_path": spec.git.base_path,
+        "branch": branch,
+        "base": base,
+        "mermaid": mermaid(view, spec.lifecycle.name or "", list(spec.lifecycle.environments)),
+    }
+
+
+def render_body(values: dict, template: Path | None = None) -> str:
+    """Render the default body template, or the user's (`--pr-template FILE`)."""
+    import jinja2
+
+    path = template or DEFAULT_TEMPLATE
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read the pull request template {path}: {error.strerror or error}") from None
+    try:
+        text = _environment().from_string(source).render(values)
+    except jinja2.TemplateSyntaxError as error:
+        raise UserError(f"{path}:{error.lineno}: template syntax error: {error.message}") from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as error:
+        raise UserError(f"{path}: the pull request template failed: {error}") from None
+    return text.strip() + "\n"

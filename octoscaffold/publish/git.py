@@ -1,0 +1,302 @@
+"""Put generated files on a review branch without touching the user's checkout.
+
+The commit is built with git plumbing: blobs go into the object database, a tree is assembled in a
+throw-away index file outside the repository (GIT_INDEX_FILE), and the branch is moved with a
+compare-and-swap `update-ref`. The working tree, the real index, HEAD and the stash are never
+read for writing, so a dirty checkout stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+from gitdb.base import IStream
+
+from octoscaffold.errors import GitError, UserError
+from octoscaffold.publish.forge import redact
+
+ZERO = "0" * 40
+FILE_MODE = "100644"
+PUSH_TIMEOUT = 120  # seconds; a remote that hangs longer is reported as unreachable
+
+# Git must fail rather than wait for a password nobody will type.
+_QUIET_ENV = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
+
+
+@dataclass(frozen=True)
+class Change:
+    status: str  # "A" added, "M" modified, "D" deleted, " " unchanged
+    path: str
+
+
+@dataclass
+class BranchPlan:
+    """What publishing to a branch will do; `action` is create, update or unchanged."""
+
+    repo: git.Repo
+    branch: str
+    base: str  # the base branch name (the pull request's target)
+    base_sha: str
+    parent_sha: str  # the commit the new commit goes on top of
+    old_sha: str | None  # the branch's tip before, if it existed
+    action: str
+    files: dict[str, str]
+    remove: list[str]  # paths under the project's folder that the new commit drops
+    changes: list[Change]
+    message: str
+    commit_sha: str | None = None
+    created: bool = field(default=False)
+
+    @property
+    def ref(self) -> str:
+        return f"refs/heads/{self.branch}"
+
+
+def open_repo(path: Path | None) -> git.Repo:
+    """The repository at or above `path` (the current folder when None)."""
+    where = Path(path) if path is not None else Path.cwd()
+    try:
+        repo = git.Repo(where, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UserError(
+            f"{where} is not inside a git repository",
+            hint="pass --out DIR to write a folder, or run inside a repository (or pass --repo PATH)",
+        ) from None
+    if repo.bare:
+        raise UserError(f"{where} is a bare repository", hint="pass --repo with a clone that has a working tree")
+    return repo
+
+
+def author(repo: git.Repo) -> git.Actor:
+    """The author from the user's git config; a clear error when it is not set."""
+    reader = repo.config_reader()
+    name = reader.get_value("user", "name", default="")
+    email = reader.get_value("user", "email", default="")
+    missing = [key for key, value in (("user.name", name), ("user.email", email)) if not str(value).strip()]
+    if missing:
+        raise UserError(
+            f"git has no {' and no '.join(missing)} to author the commit",
+            hint='set them with git config --global user.name "Your Name" and user.email you@example.com',
+        )
+    return git.Actor(str(name), str(email))
+
+
+def current_branch(repo: git.Repo) -> str | None:
+    try:
+        return repo.head.reference.name if not repo.head.is_detached else None
+    except TypeError:  # HEAD points at something that is not a branch
+        return None
+
+
+def _resolve(repo: git.Repo, ref: str) -> str | None:
+    try:
+        return repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+    except git.GitCommandError:
+        return None
+
+
+def _check_branch_name(repo: git.Repo, name: str) -> None:
+    try:
+        repo.git.check_ref_format("--branch", name)
+    except git.GitCommandError:
+        raise UserError(f"{name!r} is not a valid branch name", hint="choose another --branch") from None
+
+
+def _checked_out(repo: git.Repo) -> set[str]:
+    """Branches checked out in any work tree of this repository."""
+    out = repo.git.worktree("list", "--porcelain")
+    return {line.split(" ", 1)[1].removeprefix("refs/heads/") for line in out.splitlines() if line.startswith("branch ")}
+
+
+def blob_sha(data: bytes) -> str:
+    """The id git gives a file with these bytes (computed, nothing is written)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _tree_files(repo: git.Repo, commit: str, paths: list[str]) -> dict[str, str]:
+    """`{path: blob sha}` of the files under `paths` in `commit`."""
+    out = repo.git.ls_tree("-r", "-z", "--full-tree", commit, "--", *paths)
+    found = {}
+    for entry in filter(None, out.split("\0")):
+        meta, path = entry.split("\t", 1)
+        found[path] = meta.split()[2]
+    return found
+
+
+def _project_paths(files: dict[str, str], base_path: str) -> list[str]:
+    """The project's folder and every generated file outside it (the stored spec)."""
+    outside = sorted(p for p in files if not p.startswith(base_path + "/"))
+    return [base_path, *outside]
+
+
+def _changes(existing: dict[str, str], files: dict[str, str]) -> tuple[list[Change], list[str]]:
+    changes = []
+    for path, text in sorted(files.items()):
+        sha = blob_sha(text.encode("utf-8"))
+        status = "A" if path not in existing else ("M" if existing[path] != sha else " ")
+        changes.append(Change(status, path))
+    removed = sorted(p for p in existing if p not in files)
+    changes += [Change("D", p) for p in removed]
+    return changes, removed
+
+
+def plan_branch(
+    repo: git.Repo,
+    files: dict[str, str],
+    *,
+    base_path: str,
+    message: str,
+    base: str | None = None,
+    branch: str,
+    remote: str = "origin",
+    force: bool = False,
+) -> BranchPlan:
+    """Decide what to commit where; raises UserError for refusals. Writes nothing."""
+    if base is None:
+        base = current_branch(repo)
+        if base is None:
+            raise UserError("HEAD is not on a branch, so there is no base branch", hint="pass --base BRANCH")
+    base_sha = _resolve(repo, f"refs/heads/{base}") or _resolve(repo, f"refs/remotes/{remote}/{base}")
+    if base_sha is None:
+        if base == current_branch(repo):
+            raise UserError(f"branch {base} has no commits yet", hint="commit something first, or pass --base")
+        raise UserError(f"there is no branch {base!r} (locally or on {remote})", hint="pass --base with an existing branch")
+    _check_branch_name(repo, branch)
+    if branch == base:
+        raise UserError(f"the review branch and the base are both {branch!r}", hint="choose another --branch")
+    if branch in _checked_out(repo):
+        raise UserError(f"branch {branch} is checked out", hint="switch to another branch first, or choose another --branch")
+
+    paths = _project_paths(files, base_path)
+    old_sha = _resolve(repo, f"refs/heads/{branch}")
+    if old_sha is not None:
+        existing = _tree_files(repo, old_sha, paths)
+        changes, removed = _changes(existing, files)
+        if all(c.status == " " for c in changes):
+            action = "unchanged"
+        elif not force:
+            raise UserError(
+                f"branch {branch} already exists with other content at {base_path}",
+                hint="use --force to add a commit that replaces it, or choose another --branch",
+            )
+        else:
+            action = "update"
+        parent = old_sha
+    else:
+        existing = _tree_files(repo, base_sha, paths)
+        if existing and not force:
+            shown = ", ".join(sorted(existing)[:2]) + (", ..." if len(existing) > 2 else "")
+            raise UserError(
+                f"{base} already has files at the project's path ({shown})",
+                hint="use --force to replace them on the review branch, or change git.base_path in the spec",
+            )
+        changes, removed = _changes(existing, files)
+        action = "create"
+        parent = base_sha
+        if all(c.status == " " for c in changes):
+            raise UserError(f"{base} already holds exactly these files", hint="there is nothing to review")
+    return BranchPlan(repo, branch, base, base_sha, parent, old_sha, action, files, removed, changes, message)
+
+
+def commit_branch(plan: BranchPlan, actor: git.Actor) -> None:
+    """Write the commit and move the branch to it (nothing to do when unchanged)."""
+    repo = plan.repo
+    if plan.action == "unchanged":
+        plan.commit_sha = plan.old_sha
+        return
+    with tempfile.TemporaryDirectory(prefix="octoscaffold-index-") as folder:
+        env = {"GIT_INDEX_FILE": str(Path(folder) / "index")}
+        repo.git.read_tree(plan.parent_sha, env=env)
+        lines = [f"0 {ZERO}\t{path}" for path in plan.remove]
+        for path, text in sorted(plan.files.items()):
+            data = text.encode("utf-8")
+            sha = repo.odb.store(IStream("blob", len(data), io.BytesIO(data))).hexsha.decode("ascii")
+            lines.append(f"{FILE_MODE} {sha}\t{path}")
+        with _stdin("\n".join(lines) + "\n") as stdin:
+            repo.git.update_index("--index-info", istream=stdin, env=env)
+        tree = repo.git.write_tree(env=env)
+    stamp = {
+        "GIT_AUTHOR_NAME": actor.name or "",
+        "GIT_AUTHOR_EMAIL": actor.email or "",
+        "GIT_COMMITTER_NAME": actor.name or "",
+        "GIT_COMMITTER_EMAIL": actor.email or "",
+    }
+    with _stdin(plan.message) as stdin:
+        sha = repo.git.commit_tree(tree, "-p", plan.parent_sha, istream=stdin, env=stamp)
+    expected = plan.old_sha or ZERO
+    try:
+        repo.git.update_ref("-m", "octoscaffold: review branch", plan.ref, sha, expected)
+    except git.GitCommandError:
+        raise GitError(
+            f"branch {plan.branch} changed while the commit was being made; nothing was changed",
+            hint="run the command again",
+        ) from None
+    plan.commit_sha = sha
+    plan.created = True
+
+
+def undo_branch(plan: BranchPlan) -> None:
+    """Put the branch back where it was (delete it if this run created it); only if still ours."""
+    if not plan.created or plan.commit_sha is None:
+        return
+    repo = plan.repo
+    try:
+        if plan.old_sha is None:
+            repo.git.update_ref("-d", plan.ref, plan.commit_sha)
+        else:
+            repo.git.update_ref("-m", "octoscaffold: undo", plan.ref, plan.old_sha, plan.commit_sha)
+    except git.GitCommandError:
+        return  # someone moved it meanwhile: leave their work alone
+    plan.created = False
+
+
+def remote_url(repo: git.Repo, remote: str) -> str:
+    if remote not in [r.name for r in repo.remotes]:
+        known = ", ".join(r.name for r in repo.remotes) or "none"
+        raise UserError(f"there is no git remote named {remote!r} (remotes: {known})", hint="pass --remote NAME")
+    return repo.git.remote("get-url", remote)
+
+
+def push_branch(plan: BranchPlan, remote: str, timeout: float = PUSH_TIMEOUT) -> None:
+    """Push the branch (never forced). Raises GitError with the remote's reason."""
+    refspec = f"{plan.ref}:{plan.ref}"
+    try:
+        plan.repo.git.push("--porcelain", remote, refspec, env=_QUIET_ENV, kill_after_timeout=timeout)
+    except git.GitCommandError as error:
+        raise GitError(push_failure(error, remote, plan.branch)) from None
+
+
+def push_failure(error: git.GitCommandError, remote: str, branch: str) -> str:
+    """One line saying why a push failed, credentials removed."""
+    stdout = str(error.stdout or "")
+    stderr = str(error.stderr or "")
+    text = redact(stdout + "\n" + stderr)
+    lower = text.lower()
+    rejected = re.search(r"^!\t\S+\t\[(?:remote )?rejected\]\s*(?:\((.*)\))?", text, re.MULTILINE)
+    if "non-fast-forward" in lower or "fetch first" in lower:
+        return f"{remote} already has a branch {branch} with other commits, so the push was rejected"
+    if rejected:
+        reason = rejected.group(1) or "no reason given"
+        return f"{remote} rejected the push of {branch}: {reason}"
+    if any(s in lower for s in ("authentication failed", "could not read username", "401", "403", "permission denied")):
+        return f"{remote} refused the credentials for the push (configure a git credential helper or an SSH key)"
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.strip().startswith("stderr:")]
+    reason = redact(lines[-1] if lines else f"git exited with status {error.status}")
+    reason = reason.removeprefix("fatal: ").removeprefix("error: ").strip("' ")
+    if error.status is not None and not isinstance(error.status, int):
+        reason = str(error.status)
+    return f"could not push {branch} to {remote}: {reason}"
+
+
+def _stdin(text: str):
+    """A real file holding `text` (git reads it as its standard input)."""
+    stream = tempfile.TemporaryFile()
+    stream.write(text.encode("utf-8"))
+    stream.seek(0)
+    return stream

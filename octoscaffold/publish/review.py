@@ -1,0 +1,172 @@
+"""Publish a scaffold for review: a branch, optionally pushed, optionally a pull request.
+
+Everything that can be checked is checked before anything is written (repository, remote, forge,
+token, author, refusals, the body template). After that the steps run in order, and a failure
+undoes what this run did locally unless the push already succeeded; the error says what is where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from octoscaffold.errors import ForgeError, GitError
+from octoscaffold.publish import body as bodies
+from octoscaffold.publish import forge as forges
+
+
+@dataclass(frozen=True)
+class Options:
+    repo: Path | None = None
+    base: str | None = None
+    branch: str | None = None  # default octoscaffold/<slug>
+    push: bool = False
+    remote: str = "origin"
+    pr: bool = False  # implies push
+    forge_url: str | None = None
+    pr_template: Path | None = None
+    dry_run: bool = False
+    force: bool = False
+    timeout: float = forges.TIMEOUT  # seconds per forge API request
+    environ: Mapping[str, str] | None = None  # where tokens are read; os.environ when None
+
+
+@dataclass
+class Outcome:
+    """What happened (or, for a dry run, what would happen)."""
+
+    branch: str
+    base: str
+    base_sha: str
+    action: str  # create, update or unchanged
+    changes: list
+    message: str
+    commit_sha: str | None
+    dry_run: bool
+    remote: str | None = None
+    remote_url: str | None = None
+    pushed: bool = False
+    forge: forges.Forge | None = None
+    title: str | None = None
+    body: str | None = None
+    pull_request: forges.PullRequest | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def default_branch(scaffold) -> str:
+    return f"octoscaffold/{scaffold.spec.slug}"
+
+
+def publish(scaffold, options: Options) -> Outcome:
+    import git as gitpython
+
+    from octoscaffold.publish import git
+
+    repo = git.open_repo(options.repo)
+    try:
+        return _publish(repo, scaffold, options)
+    except gitpython.GitCommandError as error:
+        # Anything not already turned into a clear message: one line, no credentials.
+        lines = [ln for ln in str(error.stderr or "").splitlines() if ln.strip()]
+        reason = forges.redact(lines[-1].strip() if lines else str(error.status))
+        raise GitError(f"git {error.command[1] if len(error.command) > 1 else ''} failed: {reason}") from None
+    finally:
+        repo.close()
+
+
+def _publish(repo, scaffold, options: Options) -> Outcome:
+    from octoscaffold.publish import git
+
+    branch = options.branch or default_branch(scaffold)
+    push = options.push or options.pr
+    url = git.remote_url(repo, options.remote) if push else None
+    forge = token = None
+    if options.pr:
+        forge = forges.detect(url or "", options.forge_url)
+        if not options.dry_run:
+            token = forges.token_for(forge, dict(options.environ) if options.environ is not None else None)
+    actor = git.author(repo)
+    plan = git.plan_branch(
+        repo,
+        scaffold.files,
+        base_path=scaffold.rendered.base_path,
+        message=bodies.commit_message(scaffold),
+        base=options.base,
+        branch=branch,
+        remote=options.remote,
+        force=options.force,
+    )
+    outcome = Outcome(
+        branch=plan.branch,
+        base=plan.base,
+        base_sha=plan.base_sha,
+        action=plan.action,
+        changes=plan.changes,
+        message=plan.message,
+        commit_sha=plan.old_sha if plan.action == "unchanged" else None,
+        dry_run=options.dry_run,
+        remote=options.remote if push else None,
+        remote_url=forges.redact(url) if url else None,
+        forge=forge,
+    )
+    if forge is not None:
+        values = bodies.context(
+            scaffold,
+            changes=plan.changes,
+            repository_url=f"{forge.web}.git",
+            branch=plan.branch,
+            base=plan.base,
+            lint=bodies.lint_result(_view(scaffold)),
+        )
+        outcome.title = values["title"]
+        outcome.body = bodies.render_body(values, options.pr_template)
+    if options.dry_run:
+        return outcome
+
+    git.commit_branch(plan, actor)
+    outcome.commit_sha = plan.commit_sha
+    if not push:
+        return outcome
+    try:
+        git.push_branch(plan, options.remote)
+    except GitError as error:
+        raise GitError(f"{error}; {_after_failed_push(plan, options.remote)}") from None
+    except BaseException:
+        git.undo_branch(plan)
+        raise
+    outcome.pushed = True
+    if forge is None or token is None:
+        return outcome
+    try:
+        outcome.pull_request = forges.open_or_update(
+            forge, token, head=plan.branch, base=plan.base, title=outcome.title or "", body=outcome.body or "",
+            timeout=options.timeout,
+        )
+    except ForgeError as error:
+        raise ForgeError(
+            f"{error}; the branch {plan.branch} is committed locally and pushed to {options.remote}: "
+            f"re-run with --pr to retry"
+        ) from None
+    return outcome
+
+
+def _after_failed_push(plan, remote: str) -> str:
+    """Undo the local branch change and say what exists where."""
+    from octoscaffold.publish import git
+
+    action = plan.action
+    git.undo_branch(plan)
+    if plan.created:  # could not undo: someone moved the branch meanwhile
+        return f"the local branch {plan.branch} was kept because it changed meanwhile; {remote} is unchanged"
+    if action == "create":
+        return f"no branch was kept locally and {remote} is unchanged"
+    if action == "update":
+        return f"the local branch {plan.branch} is back at its previous commit and {remote} is unchanged"
+    return f"the local branch {plan.branch} is as it was and {remote} is unchanged"
+
+
+def _view(scaffold):
+    from octoscaffold.ocl.view import view_from_texts
+
+    return view_from_texts(scaffold.rendered.ocl_files())
