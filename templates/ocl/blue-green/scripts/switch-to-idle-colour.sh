@@ -1,0 +1,2 @@
+
+point_to "#{Octopus.Action[Find Idle Colour].Output.IdleColour}"
