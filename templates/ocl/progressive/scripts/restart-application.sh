@@ -1,0 +1,17 @@
+# Restart the service and wait until it is healthy again before the next server is restarted.
+set -euo pipefail
+
+SERVICE="#{Project.App.ServiceName}"
+URL="http://localhost:#{Project.App.Port}#{Project.App.HealthCheckPath}"
+TIMEOUT="#{Project.App.HealthCheckTimeoutSeconds}"
+
+systemctl restart "$SERVICE"
+DEADLINE=$((SECONDS + TIMEOUT))
+until curl --silent --fail --max-time 5 "$URL" > /dev/null; do
+    if [ "$SECONDS" -ge "$DEADLINE" ]; then
+        echo "$SERVICE on #{Octopus.Machine.Name} is not healthy at $URL after $TIMEOUT seconds" >&2
+        exit 1
+    fi
+    sleep 5
+done
+write_highlight "Restarted $SERVICE on #{Octopus.Machine.Name}; healthy at $URL"
