@@ -1,0 +1,3 @@
+# The distribution is managed outside this project: its ID is a project variable.
+set -euo pipefail
+DISTRIBUTION_ID="#{Project.Website.CloudFront.DistributionId}"
