@@ -101,3 +101,60 @@ def test_kind_comes_from_catalog_keywords_not_quoted_names():
 def test_errors(prompt, message):
     with pytest.raises(PromptError, match=message):
         understand(prompt, CATALOG)
+
+
+def _spec(prompt):
+    return understand(prompt, CATALOG)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "path", "value"),
+    [
+        ('Create the "Orders API" serverless project', "project.name", "Orders API"),
+        ('Create a Lambda project for "Orders API"', "project.name", "Orders API"),
+        ("Make a lambda project called Price Feed in group Trading", "project.group", "Trading"),
+        ('Create a lambda project called "X" under the "Payments" group', "project.group", "Payments"),
+        ('Create a lambda project called "X" in the Docs space', "project.space", "Docs"),
+        ('Create a lambda project called "X" using the Regulated lifecycle', "lifecycle.name", "Regulated"),
+        ('Create a lambda project called "X". Environments: Dev, Test, Prod', "lifecycle.environments", ["Dev", "Test", "Prod"]),
+        ('Create a lambda project called "X" promoted from Dev to QA to Prod', "lifecycle.environments", ["Dev", "QA", "Prod"]),
+        ('Create a lambda project called "X" going Dev -> Staging -> Production', "lifecycle.environments", ["Dev", "Staging", "Production"]),
+        ('Create a lambda project called "X" across dev, staging and prod', "lifecycle.environments", ["Dev", "Staging", "Prod"]),
+        ('Create a lambda project called "X" with environments Dev, Pre Prod and Prod AU', "lifecycle.environments", ["Dev", "Pre Prod", "Prod AU"]),
+        ('Create a lambda project called "X" for customers "Acme" and "Globex"', "tenancy.tenants", ["Acme", "Globex"]),
+        ('Create a multi-tenant lambda project called "X"', "tenancy.mode", "tenanted"),
+        ('Create a lambda project called "X" with or without tenants', "tenancy.mode", "tenanted-or-untenanted"),
+        ('Create a lambda project called "X" with a runbook to restart the function', "runbooks[].name", ["Restart the function"]),
+        ('Create a lambda project called "X", approved by the release-managers team', "approval.team", "release-managers"),
+        ('Create a lambda project called "X" with semantic versioning', "versioning.strategy", "semantic"),
+        ('Create a lambda project called "X" with guided failure on', "settings.guided_failure_mode", "On"),
+        ('Create a lambda project called "X" on the worker pool "Default Worker Pool"', "settings.worker_pool", "default-worker-pool"),
+        ('Create a lambda project called "X" with the description "Prices for the shop"', "project.description", "Prices for the shop"),
+        ('Create a lambda project called "X" without the Security environment', "security_scan.enabled", False),
+        ('Create a lambda project called "X". Skip the approval.', "approval.enabled", False),
+        ('Create a lambda project called "X" in ap-southeast-2', "parameters.region", "ap-southeast-2"),
+    ],
+)
+def test_more_phrasings(prompt, path, value):
+    spec = _spec(prompt).model_dump(by_alias=True)
+    assert _path(spec, path) == value
+    assert spec["warnings"] == []
+
+
+def test_choice_parameters_come_from_the_manifest(tmp_path):
+    import shutil
+
+    from octoscaffold.catalog import builtin_root, load_catalog
+
+    root = tmp_path / "catalog"
+    shutil.copytree(builtin_root() / "_shared", root / "_shared")
+    (root / "infra").mkdir()
+    (root / "infra" / "template.yaml").write_text(
+        "id: infra\ntitle: Infra\nversion: 1.0.0\ndescription: d\nkeywords: [infrastructure as code]\n"
+        "parameters:\n  cloud:\n    type: string\n    description: c\n    default: none\n"
+        "    choices: [aws, azure, gcp, none]\n"
+    )
+    catalog = load_catalog(root)
+    spec = understand('Create an infrastructure as code project called "Net" for Azure storage', catalog)
+    assert spec.template == "infra" and spec.parameters == {"cloud": "azure"}
+    assert spec.warnings == ['not understood: "storage"']

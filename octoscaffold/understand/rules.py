@@ -2,7 +2,8 @@
 
 Each rule finds one kind of fact (name, group, environments, ...) and marks the characters it used.
 Whatever no rule used and is not filler ("create a ... project") becomes a warning, so no part of a
-prompt is dropped silently. The project kind comes from the catalog's own keywords.
+prompt is dropped silently. The project kind, and parameters with a fixed set of choices, come from
+the catalog's own manifests, so a template author's new kind is understood too.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from octoscaffold.catalog import Catalog
+from octoscaffold.catalog import Catalog, Template
 from octoscaffold.errors import PromptError
 from octoscaffold.spec.model import ProjectSpec
 
@@ -19,21 +22,39 @@ from octoscaffold.spec.model import ProjectSpec
 _Q = r"""(?:"(?P<{0}d>(?:[^"\\]|\\.)*)"|“(?P<{0}c>[^”]*)”|(?<!\w)'(?P<{0}s>(?:[^'\\]|\\.)*)'(?!\w))"""
 # An unquoted name: capitalised words (or digits), e.g. OctoPub SAM, Orders-API.
 _WORDS = r"(?P<{0}w>[A-Z0-9][\w.&-]*(?:[ ]+[A-Z0-9][\w.&-]*)*)"
-_AND = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
-_ITEM = r"""(?:"(?:[^"\\]|\\.)*"|“[^”]*”|(?<!\w)'(?:[^'\\]|\\.)*'(?!\w)|[A-Za-z0-9][\w.-]*)"""
-_LIST = rf"(?P<list>{_ITEM}(?:{_AND}{_ITEM})*)"
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+|then\s+)?|\s+(?:and|or|&|then)\s+|\s*(?:->|→|=>|>)\s*|\s+to\s+)"
+_WORD = r"\b(?!(?:and|or|then|to)\b)[A-Za-z0-9][\w.-]*"
+_ITEM = rf"""(?:"(?:[^"\\]|\\.)*"|“[^”]*”|(?<!\w)'(?:[^'\\]|\\.)*'(?!\w)|{_WORD}(?:[ ](?!(?:and|or|then|to)\b)[A-Z0-9][\w.-]*)?)"""
+_LIST = rf"(?P<list>{_ITEM}(?:{_SEP}{_ITEM})*)"
+_QUOTED_LIST = r"""(?P<list>(?:"(?:[^"\\]|\\.)*"|“[^”]*”)(?:\s*(?:,|and|&|\s)\s*(?:and\s+)?(?:"(?:[^"\\]|\\.)*"|“[^”]*”))*)"""
 
 _FILLER = set(
     """a an the and or with in into for to of on at by please i we want need would like me us our my
     create creates make build generate scaffold set setup up new add octopus deploy deploys deploying
     deployment project projects called named titled that which it this using use uses should can be
-    is are will support supports supporting allow allows allowing""".split()
+    is are will support supports supporting allow allows allowing also just some""".split()
 )
-_REGION = re.compile(
+_AWS_REGION = re.compile(
     r"\b((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast"
     r"|northwest|southwest)-\d)\b",
     re.IGNORECASE,
 )
+_AZURE_REGION = re.compile(
+    r"\b(eastus2?|westus[23]?|centralus|northcentralus|southcentralus|westcentralus|canadacentral|canadaeast"
+    r"|brazilsouth|northeurope|westeurope|uksouth|ukwest|francecentral|germanywestcentral|swedencentral"
+    r"|switzerlandnorth|norwayeast|australiaeast|australiasoutheast|southeastasia|eastasia|japaneast"
+    r"|japanwest|koreacentral|centralindia|southafricanorth|uaenorth)\b",
+    re.IGNORECASE,
+)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _value(name: str) -> str:
+    """A quoted value; its text is in the group `<name>d`, `<name>c` or `<name>s`."""
+    return _Q.format(name)
 
 
 def _quoted(match: re.Match, name: str) -> str | None:
@@ -44,61 +65,78 @@ def _quoted(match: re.Match, name: str) -> str | None:
     return None
 
 
-def _value(name: str) -> str:
-    return _Q.format(name)
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
 _NAME_RULES = [
-    _rx(rf"\b(?:called|named|titled|name\s+it|with\s+the\s+name)\s+{_value('n')}"),
+    _rx(rf"\b(?:called|named|titled|name\s+it|with\s+the\s+name|name\s*:)\s+{_value('n')}"),
     re.compile(rf"\b(?:[Cc]alled|[Nn]amed|[Tt]itled)\s+{_WORDS.format('n')}"),
-    _rx(rf"\bproject\s+{_value('n')}"),
-    _rx(rf"{_value('n')}\s+project\b"),
+    _rx(rf"\bproject\s+(?:for\s+)?{_value('n')}"),
+    _rx(rf"{_value('n')}(?=\s+(?:[\w/-]+\s+){{0,3}}project\b)"),
 ]
 _GROUP_RULES = [
-    _rx(rf"\b(?:in|into|under)\s+(?:the\s+)?project\s+group\s+(?:called\s+|named\s+)?{_value('g')}"),
-    _rx(rf"\b(?:in|into|under)\s+(?:the\s+)?{_value('g')}\s+project\s+group\b"),
+    _rx(rf"\b(?:in|into|under)\s+(?:the\s+)?(?:project\s+)?group\s+(?:called\s+|named\s+)?{_value('g')}"),
+    _rx(rf"\b(?:in|into|under)\s+(?:the\s+)?{_value('g')}\s+(?:project\s+)?group\b"),
     _rx(rf"\b(?:project\s+)?group\s*:?\s*{_value('g')}"),
-    re.compile(rf"\b(?:in|into|under)\s+(?:the\s+)?project\s+group\s+{_WORDS.format('g')}"),
+    re.compile(rf"\b(?:in|into|under)\s+(?:the\s+)?(?:project\s+)?group\s+{_WORDS.format('g')}"),
+    re.compile(rf"\b(?:in|into|under)\s+the\s+{_WORDS.format('g')}\s+(?:project\s+)?group\b"),
 ]
 _SPACE_RULES = [
     _rx(rf"\b(?:in|into)\s+(?:the\s+)?space\s+(?:called\s+|named\s+)?{_value('s')}"),
+    re.compile(rf"\b(?i:in|into)\s+(?i:the\s+)?(?i:space)\s+(?i:called\s+|named\s+)?{_WORDS.format('s')}"),
     _rx(rf"\b(?:in|into)\s+(?:the\s+)?{_value('s')}\s+space\b"),
+    re.compile(rf"\b(?:in|into)\s+the\s+{_WORDS.format('s')}\s+space\b"),
 ]
 _LIFECYCLE_RULES = [
-    _rx(rf"\b(?:using|with|in|on)\s+(?:the\s+|a\s+)?lifecycle\s+(?:called\s+|named\s+)?{_value('l')}"),
-    _rx(rf"\b(?:using|with|in|on)\s+(?:the\s+)?{_value('l')}\s+lifecycle\b"),
+    _rx(rf"\b(?:using|with|in|on|uses)\s+(?:the\s+|a\s+)?lifecycle\s+(?:called\s+|named\s+)?{_value('l')}"),
+    re.compile(rf"\b(?i:using|with|in|on|uses)\s+(?i:the\s+|a\s+)?(?i:lifecycle)\s+(?i:called\s+|named\s+)?{_WORDS.format('l')}"),
+    _rx(rf"\b(?:using|with|in|on|uses)\s+(?:the\s+)?{_value('l')}\s+lifecycle\b"),
+    re.compile(rf"\b(?:using|with|in|on|uses)\s+the\s+{_WORDS.format('l')}\s+lifecycle\b"),
 ]
 _ENVIRONMENT_RULES = [
-    _rx(rf"\b(?:with|and|has|having)\s+(?:the\s+)?environments?\s*:?\s+{_LIST}"),
-    _rx(rf"\b(?:with|and|has|having)\s+(?:the\s+)?{_LIST}\s+environments\b"),
-    _rx(rf"\b(?:deploying|deploys|deploy|deployed|promoting|promoted)\s+(?:it\s+)?to\s+{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
+    _rx(rf"\b(?:with|and|has|having|across|through)\s+(?:the\s+)?environments?\s*:?\s+{_LIST}"),
+    _rx(rf"\benvironments?\s*:\s*{_LIST}"),
+    _rx(rf"\b(?:with|and|has|having|across|through)\s+(?:the\s+)?{_LIST}\s+environments\b"),
+    _rx(rf"\b(?:deploying|deploys|deploy|deployed|promoting|promotes|promoted|going|goes|released?)\s+"
+        rf"(?:it\s+)?(?:from\s+|to\s+|through\s+|across\s+)?{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
+    _rx(rf"\b(?:across|through)\s+{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
 ]
-_TENANT_RULES = [_rx(rf"\b(?:for|with)\s+(?:the\s+)?tenants?\s*:?\s+{_LIST}")]
-_RUNBOOK_RULES = [_rx(rf"\b(?:with\s+|and\s+)?(?:a\s+|the\s+)?runbooks?\s+(?:called\s+|named\s+)?{_LIST}")]
-_BOTH_TENANCY = _rx(r"\b(?:tenanted\s+(?:and|or)\s+untenanted|untenanted\s+(?:and|or)\s+tenanted)(?:\s+deployments)?")
+_TENANT_RULES = [
+    _rx(rf"\b(?:for|with|to)\s+(?:the\s+|its\s+)?(?:tenants?|customers?|clients?)\s*:?\s+{_LIST}"),
+    _rx(rf"\b(?:tenants?|customers?)\s*:\s*{_LIST}"),
+]
+_RUNBOOK_RULES = [
+    _rx(rf"\b(?:with\s+|and\s+|plus\s+)?(?:a\s+|the\s+)?runbooks?\s+(?:called\s+|named\s+|titled\s+)?{_QUOTED_LIST}"),
+    _rx(r"\b(?:with\s+|and\s+|plus\s+)?(?:a\s+|the\s+)?runbooks?\s+(?:to|that|for)\s+(?P<task>[a-z][\w -]*?)"
+        r"(?=\s*(?:[,.;]|\s+and\s+(?:a|the|with)\b|$))"),
+]
+_BOTH_TENANCY = _rx(
+    r"\b(?:tenanted\s+(?:and|or)\s+untenanted|untenanted\s+(?:and|or)\s+tenanted)(?:\s+deployments)?"
+    r"|\bwith\s+or\s+without\s+(?:a\s+)?tenants?\b"
+)
 _TENANTED = _rx(
-    r"\b(?:requires?\s+a\s+tenant(?:\s+for\s+every\s+deployment)?|tenanted\s+only|must\s+be\s+tenanted|"
-    r"(?:is\s+|be\s+)?(?:multi-)?tenanted(?:\s+deployments)?)"
+    r"\b(?:requires?\s+a\s+tenant(?:\s+for\s+(?:every|each)\s+deployment)?|tenanted\s+only|must\s+be\s+tenanted|"
+    r"(?:is\s+|be\s+)?(?:multi-?\s?)?tenant(?:ed|s)?(?:\s+deployments)?)"
 )
 _NO_APPROVAL = _rx(
-    r"\b(?:without|with\s+no|no|skip|skipping|disable)\s+(?:a\s+|an\s+|the\s+|any\s+)?(?:manual\s+)?"
+    r"\b(?:without|with\s+no|no|skip|skipping|disable|disabled|drop)\s+(?:a\s+|an\s+|the\s+|any\s+)?(?:manual\s+)?"
     r"(?:approvals?|intervention)(?:\s+steps?)?"
 )
 _NO_SCAN = _rx(
-    r"\b(?:without|with\s+no|no|skip|skipping|disable)\s+(?:a\s+|the\s+|any\s+)?(?:security|vulnerability)"
-    r"(?:\s+(?:scanning|scans?|environment))?(?:\s+steps?)?"
+    r"\b(?:without|with\s+no|no|skip|skipping|disable|disabled|drop)\s+(?:a\s+|an\s+|the\s+|any\s+)?"
+    r"(?:security|vulnerability|sbom|trivy)(?:\s+(?:scanning|scans?|environment|checks?))?(?:\s+steps?)?"
 )
+_TEAM = _rx(rf"\b(?:approved|approval|approvals)\s+(?:is\s+)?(?:by|from)\s+(?:the\s+)?(?:team\s+)?{_value('t')}(?:\s+team)?")
+_TEAM_PLAIN = _rx(r"\b(?:approved|approval|approvals)\s+(?:is\s+)?(?:by|from)\s+(?:the\s+)?(?P<tw>[\w-]+)\s+team\b")
+_VERSIONING = _rx(r"\b(?P<kind>semantic|semver|date[\s-]*based|date)\s+(?:release\s+)?(?:versioning|versions|version\s+numbers)\b")
+_GUIDED = _rx(r"\b(?:with\s+)?guided\s+failure(?:\s+mode)?\s*(?P<state>on|off|enabled|disabled)?|\bwithout\s+guided\s+failure\b")
+_WORKER_POOL = _rx(rf"\b(?:on|using|with|in)\s+(?:the\s+)?worker\s+pool\s+{_value('w')}|"
+                   rf"\b(?:on|using|with|in)\s+(?:the\s+)?{_value('v')}\s+worker\s+pool\b|"
+                   r"\b(?:on|using|with|in)\s+(?:the\s+)?worker\s+pool\s+(?P<ww>[a-z0-9]+(?:-[a-z0-9]+)+)")
+_DESCRIPTION = _rx(rf"\b(?:with\s+)?(?:the\s+)?description\s*:?\s+{_value('x')}")
 
 
 def _split_list(text: str) -> list[str]:
-    items = re.findall(_ITEM, text)
     out = []
-    for item in items:
-        if item.lower() in ("and", "or"):
+    for item in re.findall(_ITEM, text):
+        if item.lower() in ("and", "or", "then", "to"):
             continue
         if item[0] in "\"'“":
             out.append(re.sub(r"\\(.)", r"\1", item[1:-1]).strip())
@@ -118,7 +156,7 @@ class _Prompt:
     def first(self, rules: list[re.Pattern[str]]) -> re.Match | None:
         for rule in rules:
             for match in rule.finditer(self.text):
-                if self.free(*match.span()):
+                if match.end() > match.start() and self.free(*match.span()):
                     self.used.append(match.span())
                     return match
         return None
@@ -144,14 +182,22 @@ class _Prompt:
         return fragments
 
 
-def _keyword_rules(catalog: Catalog) -> list[tuple[str, str, re.Pattern[str]]]:
+def _phrase(text: str) -> re.Pattern[str]:
+    words = r"[\s/-]+".join(re.escape(w) for w in re.split(r"[\s/-]+", text.strip()))
+    return _rx(rf"(?<!\w){words}(?!\w)")
+
+
+@lru_cache(maxsize=8)
+def _keyword_rules(root: Path, ids: tuple[str, ...]) -> list[tuple[str, str, re.Pattern[str]]]:
+    from octoscaffold.catalog import load_catalog
+
+    catalog = load_catalog(root)
     rules = []
     for template in catalog.templates.values():
-        for keyword in [template.id.replace("-", " "), *template.manifest.keywords]:
-            words = r"[\s/-]+".join(re.escape(w) for w in re.split(r"[\s/-]+", keyword.strip()))
-            rules.append((template.id, keyword, _rx(rf"(?<!\w){words}(?!\w)")))
-    # Longest phrases first: "aws lambda" beats "aws".
-    rules.sort(key=lambda r: -len(r[1]))
+        for keyword in {template.id.replace("-", " "), *template.manifest.keywords}:
+            rules.append((template.id, keyword, _phrase(keyword)))
+    # Longest phrases first: "aws lambda" beats "lambda".
+    rules.sort(key=lambda r: (-len(r[1]), r[0], r[1]))
     return rules
 
 
@@ -159,27 +205,58 @@ def _kind(prompt: _Prompt, catalog: Catalog) -> str:
     masked = prompt.masked()
     scores: dict[str, tuple[int, int]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
-    for template_id, keyword, rule in _keyword_rules(catalog):
+    for template_id, keyword, rule in _keyword_rules(catalog.root, tuple(catalog.ids())):
         for match in rule.finditer(masked):
-            if prompt.free(*match.span()) and all(
-                match.end() <= a or match.start() >= b for a, b in spans.get(template_id, [])
-            ):
+            taken = spans.get(template_id, [])
+            if prompt.free(*match.span()) and all(match.end() <= a or match.start() >= b for a, b in taken):
                 best, count = scores.get(template_id, (0, 0))
                 scores[template_id] = (max(best, len(keyword)), count + 1)
                 spans.setdefault(template_id, []).append(match.span())
     if not scores:
         words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]+", masked) if w.lower() not in _FILLER]
-        close = sorted(
-            {t for w in words for t in difflib.get_close_matches(w, catalog.ids(), n=2, cutoff=0.6)}
-        )
-        known = close or catalog.ids()
+        vocabulary = {
+            word: template.id
+            for template in catalog.templates.values()
+            for keyword in [template.id, *template.manifest.keywords]
+            for word in re.split(r"[\s/-]+", keyword.lower())
+            if len(word) > 2
+        }
+        close = sorted({vocabulary[m] for w in words for m in difflib.get_close_matches(w, vocabulary, n=2, cutoff=0.75)})
         raise PromptError(
             "no template in the catalog matches the kind of project the prompt asks for",
-            hint=f"{'closest' if close else 'known'} templates: {', '.join(known)}",
+            hint=f"closest: {', '.join(close)}" if close else f"known templates: {', '.join(catalog.ids())}",
         )
     chosen = max(sorted(scores), key=lambda t: scores[t])
     prompt.used.extend(spans[chosen])
     return chosen
+
+
+def _parameters(prompt: _Prompt, template: Template) -> dict:
+    """Parameters a prompt can name: a region, and any choice the manifest lists (e.g. cloud: aws)."""
+    parameters: dict = {}
+    definitions = template.manifest.parameters
+    for name, regions in (("region", _AWS_REGION), ("location", _AZURE_REGION), ("region", _AZURE_REGION)):
+        if name in definitions and name not in parameters:
+            match = prompt.first([regions])
+            if match:
+                parameters[name] = match.group(1).lower()
+                prompt.first([_rx(r"\b(?:in\s+)?(?:the\s+)?(?:aws\s+|azure\s+)?(?:region|location)\b")])
+    for name, definition in definitions.items():
+        if not definition.choices or name in parameters:
+            continue
+        for choice in sorted(definition.choices, key=len, reverse=True):
+            match = prompt.first([_phrase(choice)]) if len(choice) > 1 else None
+            if match:
+                parameters[name] = choice
+                break
+    return parameters
+
+
+def _runbooks(match: re.Match) -> list[dict]:
+    if match.groupdict().get("task"):
+        task = " ".join(match.group("task").split())
+        return [{"name": task[0].upper() + task[1:]}]
+    return [{"name": name} for name in _split_list(match.group("list"))]
 
 
 def understand(text: str, catalog: Catalog) -> ProjectSpec:
@@ -197,15 +274,18 @@ def understand(text: str, catalog: Catalog) -> ProjectSpec:
 
     name = prompt.first(_NAME_RULES)
     if name is None or not _quoted(name, "n"):
-        raise PromptError(
-            "the prompt names no project",
-            hint="""give the name in quotes, e.g. 'called "My App"'""",
-        )
+        error = PromptError("the prompt names no project", hint="""give the name in quotes, e.g. 'called "My App"'""")
+        error.missing = "name"
+        raise error
     data["project"]["name"] = _quoted(name, "n")
     for key, rules, group in (("group", _GROUP_RULES, "g"), ("space", _SPACE_RULES, "s")):
         match = prompt.first(rules)
         if match:
             data["project"][key] = _quoted(match, group)
+    match = prompt.first([_DESCRIPTION])
+    if match:
+        data["project"]["description"] = _quoted(match, "x")
+
     lifecycle: dict = {}
     match = prompt.first(_LIFECYCLE_RULES)
     if match:
@@ -229,21 +309,38 @@ def understand(text: str, catalog: Catalog) -> ProjectSpec:
 
     match = prompt.first(_RUNBOOK_RULES)
     if match:
-        data["runbooks"] = [{"name": n} for n in _split_list(match.group("list"))]
+        data["runbooks"] = _runbooks(match)
+    approval: dict = {}
     if prompt.first([_NO_APPROVAL]):
-        data["approval"] = {"enabled": False}
+        approval["enabled"] = False
+    match = prompt.first([_TEAM, _TEAM_PLAIN])
+    if match:
+        approval["team"] = _quoted(match, "t") or match.group("tw")
+        approval["team"] = re.sub(r"[^a-z0-9]+", "-", approval["team"].lower()).strip("-")
+    if approval:
+        data["approval"] = approval
     if prompt.first([_NO_SCAN]):
         data["security_scan"] = {"enabled": False}
+    match = prompt.first([_VERSIONING])
+    if match:
+        data["versioning"] = {"strategy": "semantic" if match.group("kind").lower().startswith("sem") else "date"}
+    settings: dict = {}
+    match = prompt.first([_GUIDED])
+    if match:
+        state = (match.group("state") or ("off" if match.group(0).lower().startswith("without") else "on")).lower()
+        settings["guided_failure_mode"] = "On" if state in ("on", "enabled") else "Off"
+    match = prompt.first([_WORKER_POOL])
+    if match:
+        pool = _quoted(match, "w") or _quoted(match, "v") or match.group("ww") or ""
+        settings["worker_pool"] = re.sub(r"[^a-z0-9]+", "-", pool.lower()).strip("-")
+    if settings:
+        data["settings"] = settings
 
     template_id = _kind(prompt, catalog)
     data["template"] = template_id
-    parameters = catalog.get(template_id).manifest.parameters
-    match = prompt.first([_REGION])
-    if match and "region" in parameters:
-        data["parameters"] = {"region": match.group(1).lower()}
-        prompt.first([_rx(r"\b(?:in\s+)?(?:the\s+)?(?:aws\s+)?region\b")])
-    elif match:
-        prompt.used.remove(match.span())
+    parameters = _parameters(prompt, catalog.get(template_id))
+    if parameters:
+        data["parameters"] = parameters
 
     data["warnings"] = [f'not understood: "{fragment}"' for fragment in prompt.leftovers()]
     return spec_from_data(data, "prompt")
