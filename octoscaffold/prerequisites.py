@@ -92,6 +92,9 @@ def find_prerequisites(spec: ProjectSpec, view: ProjectView, manifest=None) -> P
             _add(found, "feed", action.container.feed, f"image {action.container.image}")
         if action.worker_pool:
             _add(found, "worker pool", action.worker_pool, "")
+        for dependency in action.git_dependencies:
+            if dependency.git_credential_type == "Library" and dependency.git_credential_id:
+                _add(found, "git credential", dependency.git_credential_id, f"for {dependency.repository_uri}")
     for variable in view.variables:
         kind = ACCOUNT_TYPES.get(variable.type or "")
         if variable.type == "WorkerPool":
@@ -102,7 +105,7 @@ def find_prerequisites(spec: ProjectSpec, view: ProjectView, manifest=None) -> P
             if value.value:
                 scope = ", ".join(value.scope.environment) or "all environments"
                 _add(found, kind, value.value, f"{variable.name} in {scope}")
-    order = ["deployment target tag", "feed", "worker pool", *ACCOUNT_TYPES.values()]
+    order = ["deployment target tag", "feed", "worker pool", "git credential", *ACCOUNT_TYPES.values()]
     for (kind, name), details in sorted(found.items(), key=lambda i: (order.index(i[0][0]), i[0][1])):
         required.append(Requirement(kind, name, "; ".join(details)))
 

@@ -17,6 +17,12 @@ step "deploy" {
             feed = "artifactory"
             package_id = "web.site"
         }
+        git_dependencies {
+            default_branch = "main"
+            git_credential_id = "github-deploy"
+            git_credential_type = "Library"
+            repository_uri = "https://example.com/ops.git"
+        }
     }
 }
 '''
@@ -55,6 +61,7 @@ def test_reads_feeds_pools_accounts_and_certificates_from_ocl():
         'feed "artifactory" (package web.site)',
         'feed "docker-hub" (image octopusdeploy/worker-tools:6.5.0-ubuntu.22.04)',
         'worker pool "azure-workers"',
+        'git credential "github-deploy" (for https://example.com/ops.git)',
         'Azure account "azure-dev" (Project.Azure.Account in dev)',
         'Azure account "azure-prod" (Project.Azure.Account in prod)',
         'certificate "web-cert" (Project.Web.Certificate in all environments)',
