@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .config import CONFIG_NAME, LintConfig, Suppression, find_config, load_config, parse_config
 from .engine import LintReport, lint_paths, lint_view
+from .generated import config_for_spec
 from .model import REGISTRY as RULES
 from .model import SEVERITIES, Finding, Rule
 
@@ -38,6 +39,7 @@ __all__ = [
     "SEVERITIES",
     "Suppression",
     "blocking",
+    "config_for_spec",
     "find_config",
     "lint_paths",
     "lint_view",

@@ -27,6 +27,7 @@ TARGET_ACTION_TYPES = frozenset(
         "Octopus.AzureAppService",
         "Octopus.AzureServiceFabricApp",
         "Octopus.AzureCloudService",
+        "Octopus.TransferPackage",
     }
 )
 
@@ -37,6 +38,18 @@ def is_target_action(action: Action) -> bool:
         return True
     # A script step explicitly set to run on the targets themselves.
     return kind == "Octopus.Script" and str(action.get_property("Octopus.Action.RunOnServer", "")).lower() == "false"
+
+
+SCAN_TEMPLATE_PREFIX = "a38bfff8"  # the community "Scan for Vulnerabilities" step template
+SCANNER = re.compile(r"\b(trivy|grype|snyk|dependency-check|anchore|xray)\b|vulnerabilit", re.IGNORECASE)
+
+
+def is_scan(action: Action) -> bool:
+    """A vulnerability scan: the community template, or a step that names or runs a scanner."""
+    if (action.template_id or "").startswith(SCAN_TEMPLATE_PREFIX) or SCANNER.search(action.name):
+        return True
+    body = action.get_property("Octopus.Action.Script.ScriptBody")
+    return isinstance(body, str) and SCANNER.search(body) is not None
 
 
 def runs_on_worker(action: Action) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..context import EXPRESSION, SECURITY, Context, action_texts, is_target_action, runs_on_worker
+from ..context import EXPRESSION, SECURITY, Context, action_texts, is_scan, is_target_action, runs_on_worker
 from ..model import Hit, rule
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -13,9 +13,7 @@ PACKAGE_LABEL = re.compile(r"^[A-Za-z0-9.,_#-]+$")
 PACKAGE_REFERENCE = re.compile(r"Octopus\.Action\.Package\[([^\]]*)\]")
 # Steps that call a cloud or cluster CLI and so need that CLI on the worker.
 TOOL_ACTION_TYPES = ("Octopus.AwsRunScript", "Octopus.AzurePowerShell", "Octopus.GoogleCloudScripting", "Octopus.KubernetesRunScript", "Octopus.KubernetesDeployRawYaml", "Octopus.Terraform")
-K8S_STATUS_TYPES = {"Octopus.KubernetesDeployRawYaml", "Octopus.KubernetesDeployContainers", "Octopus.HelmChartUpgrade", "Octopus.Kustomize", "kustomize"}
-SCAN_TEMPLATE_PREFIX = "a38bfff8"  # the community "Scan for Vulnerabilities" step template
-SCANNER = re.compile(r"\b(trivy|grype|snyk|dependency-check|anchore|xray)\b|vulnerabilit", re.IGNORECASE)
+K8S_STATUS_TYPES = {"Octopus.KubernetesDeployRawYaml", "Octopus.KubernetesDeployContainers", "Octopus.HelmChartUpgrade", "Octopus.Kubernetes.Kustomize", "kustomize"}
 # Steps that change nothing and may come before the approval (they show the approver what will change).
 READ_ONLY_TYPES = {"Octopus.TerraformPlan", "Octopus.TerraformPlanDestroy", "Octopus.AzureResourceGroup.Validate"}
 READ_ONLY_NAMES = re.compile(r"^(check|verify|validate|plan|preview|generate|report|calculate|review|create (a )?(delta|report|change)|what.?if|diff|notify|send|scan|build|lint|test)\b", re.IGNORECASE)
@@ -137,15 +135,6 @@ def k8s_status(ctx: Context) -> Iterator[Hit]:
                 yield Hit(prop.position, f"step {action.name!r} turns off the Kubernetes object status check, so a failed rollout looks successful", action)
 
 
-def _is_scan(action) -> bool:
-    if (action.template_id or "").startswith(SCAN_TEMPLATE_PREFIX):
-        return True
-    if SCANNER.search(action.name):
-        return True
-    body = action.get_property("Octopus.Action.Script.ScriptBody")
-    return isinstance(body, str) and SCANNER.search(body) is not None
-
-
 def _deploys_packages(ctx: Context) -> bool:
     return any(action.packages or action.get_property("Octopus.Action.Package.PackageId") for action in ctx.process.actions)
 
@@ -155,7 +144,7 @@ def vulnerability_scan(ctx: Context) -> Iterator[Hit]:
     process = ctx.process
     if process is None or not process.steps or not _deploys_packages(ctx):
         return
-    if not any(_is_scan(action) for action in process.actions):
+    if not any(is_scan(action) for action in process.actions):
         yield Hit(process.position, "the process deploys packages but has no vulnerability scan step (e.g. Trivy or Grype on an SBOM)", process)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..context import SECURITY, Context, is_target_action
+from ..context import SECURITY, Context, is_scan, is_target_action
 from ..model import Hit, rule
 
 TARGET_CHECK = re.compile(r"target|machine|health", re.IGNORECASE)
@@ -58,10 +58,13 @@ def runbook_retention(ctx: Context) -> Iterator[Hit]:
 @rule("ENV002", "info", "no Security environment")
 def security_environment(ctx: Context) -> Iterator[Hit]:
     process = ctx.process
-    if process is None or not process.steps or SECURITY in ctx.environments_named:
+    if process is None or SECURITY in ctx.environments_named:
+        return
+    # Only a process that deploys something needs its deployment steps kept out of Security.
+    if not any(action.action_type != "Octopus.Manual" and not is_scan(action) for action in process.actions):
         return
     yield Hit(
         process.position,
-        "no step or variable mentions a Security environment; a daily redeploy to Security re-scans released versions for new vulnerabilities",
+        "no deployment step skips a Security environment; add one after Production where only the vulnerability scan runs",
         process,
     )

@@ -9,12 +9,15 @@ from ..context import Context
 from ..model import Hit, rule
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-NON_DEFAULT_CONDITIONS = {"Always", "Failure", "Variable"}
+# Steps that run although an earlier step failed surprise a reader unless the name says so.
+NON_DEFAULT_CONDITIONS = {"Always", "Failure"}
 # Words that tell a reader a step does not simply run after the previous one succeeded.
 CONDITION_WORDS = re.compile(
     r"always|fail|error|if\b|when|only|unless|clean|rollback|roll back|notif|email|slack|teams|status|report|finally|skip|optional", re.IGNORECASE
 )
-CONDITIONAL_TAG = re.compile(r"#\{\s*(if|unless)\b")
+CONDITIONAL_TAG = re.compile(r"#\{\s*(?:if|unless)\b([^}]*)\}")
+# "Only if nothing failed so far": the guard Octopus itself suggests for variable conditions.
+ERROR_GUARD = re.compile(r"^\s*Octopus\.Deployment\.Error\s*(==\s*\\?\"\\?\"\s*)?$")
 
 
 @rule("OCL000", "error", "file does not parse")
@@ -74,12 +77,17 @@ def condition_named(ctx: Context) -> Iterator[Hit]:
                 )
 
 
+def _tests(expression: str) -> int:
+    """How many #{if}/#{unless} tests an expression makes, not counting the error guard."""
+    return sum(1 for condition in CONDITIONAL_TAG.findall(expression) if not ERROR_GUARD.match(condition))
+
+
 @rule("OCL005", "warning", "complex variable condition")
 def condition_simple(ctx: Context) -> Iterator[Hit]:
     for process, _ in ctx.all_processes():
         for step in process.steps:
             expression = step.get_property("Octopus.Step.ConditionVariableExpression")
-            if step.condition == "Variable" and isinstance(expression, str) and len(CONDITIONAL_TAG.findall(expression)) > 1:
+            if step.condition == "Variable" and isinstance(expression, str) and _tests(expression) > 1:
                 prop = step.properties["Octopus.Step.ConditionVariableExpression"]
                 yield Hit(prop.position, f"the run condition of step {step.name!r} nests several #{{if}}/#{{unless}}; test one output variable", step)
 

@@ -1,0 +1,82 @@
+"""`octoscaffold lint`: flags in, `lint_paths` out. Only click is imported at module level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """`--select VAR --select PROC001,PROC002` → ["VAR", "PROC001", "PROC002"]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="text (grouped by file), json, sarif (2.1.0, for code scanning) or github (workflow annotations).",
+)
+@click.option("--select", multiple=True, metavar="IDS", help="Only these rules: ids or prefixes, comma-separated (e.g. VAR,PROC003).")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules: ids or prefixes, comma-separated.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Exit 1 when a finding is at least this severe [default: the config's, else warning].",
+)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: the nearest .octoscaffold.toml up to the repository root).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of standard output.")
+@click.option("--color/--no-color", default=None, help="Colour the text format (default: when writing to a terminal).")
+@click.option("--list-rules", is_flag=True, help="List the rules with their ids and severities, then exit.")
+def lint(
+    paths: tuple[Path, ...],
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    output: Path | None,
+    color: bool | None,
+    list_rules: bool,
+) -> None:
+    """Check OCL files against Octopus Deploy best practices, offline.
+
+    PATHS are .ocl files or folders (default: the current folder). Files of one
+    project are checked together; findings are reported for the files named.
+
+    \b
+    Exit codes: 0 clean, 1 findings at or above --fail-on,
+    2 usage error or a file that does not parse.
+
+    \b
+    Examples:
+      octoscaffold lint .octopus
+      octoscaffold lint --format sarif --output lint.sarif .octopus
+      octoscaffold lint --select VAR,PROC --fail-on error .octopus/my-app
+    """
+    from octoscaffold.lint import RULES, LintConfig, find_config, lint_paths, load_config
+    from octoscaffold.lint.report import render
+
+    if list_rules:
+        for rule_id in sorted(RULES):
+            current = RULES[rule_id]
+            click.echo(f"{rule_id:<8} {current.severity:<8} {current.title}")
+        return
+    targets = list(paths) or [Path(".")]
+    if config_path is None:
+        config_path = find_config(targets[0])
+    config = load_config(config_path) if config_path is not None else LintConfig()
+    config = config.with_flags(select=_split(select), ignore=_split(ignore), fail_on=fail_on)
+    report = lint_paths(targets, config)
+    if output is not None:
+        output.write_text(render(report, fmt), encoding="utf-8")
+    else:
+        colour = color if color is not None else (fmt == "text" and click.get_text_stream("stdout").isatty())
+        click.echo(render(report, fmt, colour=colour), nl=False)
+    click.get_current_context().exit(report.exit_code)
