@@ -22,7 +22,7 @@ case "$ENGINE" in
         MYSQL_PWD="#{Project.Database.Password}" mysqldump --host "$HOST" --port "$PORT" --user "$LOGIN" \
             --single-transaction --routines --triggers "$NAME" > "$FILE"
         ;;
-    sqlserver)
+    sql-server)
         # BACKUP DATABASE writes on the database server, so the folder is a folder of that server.
         FILE="$FOLDER/$NAME-$STAMP.bak"
         SQLCMDPASSWORD="#{Project.Database.Password}" sqlcmd -S "$HOST,$PORT" -U "$LOGIN" -d master -b \

@@ -26,7 +26,7 @@ case "$ENGINE" in
         [ -n "$FILE" ] || { echo "No backup of $NAME found in $FOLDER" >&2; exit 1; }
         MYSQL_PWD="#{Project.Database.Password}" mysql --host "$HOST" --port "$PORT" --user "$LOGIN" "$NAME" < "$FILE"
         ;;
-    sqlserver)
+    sql-server)
         export SQLCMDPASSWORD="#{Project.Database.Password}"
         if [ "$FILE" = "latest" ]; then
             # The backup history in msdb knows where the last full backup of the database was written.
