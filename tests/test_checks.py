@@ -45,7 +45,7 @@ def test_each_broken_reference_is_reported_with_its_position():
         action_type = "Octopus.Script"
         environments = ["staging"]
         properties = {
-            Octopus.Action.Script.ScriptBody = "#{Project.Missing} #{Octopus.Action.Package[nope].PackageVersion} #{Octopus.Action[Ghost].Output.X}"
+            Octopus.Action.Script.ScriptBody = "#{Project.Missing} #{Octopus.Action.Package[nope].PackageVersion} #{Octopus.Action[Ghost].Output.X} #{Octopus.Step[Phantom].Status.Code}"
         }
     }
 }
@@ -55,7 +55,8 @@ step "deploy" {
     }
 }'''
     found = problems(process)
-    assert len(found) == 5, found
+    assert len(found) == 6, found
+    assert any("no step named 'Phantom'" in p for p in found)
     assert any("environment 'staging' is not in the lifecycle" in p for p in found)
     assert any("variable Project.Missing is used but not defined" in p for p in found)
     assert any("no package 'nope'" in p for p in found)

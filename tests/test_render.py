@@ -189,3 +189,19 @@ def test_sensitive_variables_of_a_kind_count_as_defined_and_are_prerequisites(tm
     result = build(spec_from_data({"project": {"name": "X"}, "template": "evil"}), catalog)
     needed = [str(r) for r in result.prerequisites.required]
     assert 'sensitive variable "Project.Db.Password" (the database password; set its value in the project)' in needed
+
+
+def test_spec_variables_with_one_name_become_one_variable_with_scoped_values():
+    spec = spec_from_data({
+        "project": {"name": "Shop"}, "template": "aws-lambda",
+        "variables": [
+            {"name": "Project.Web.Url", "value": "https://test.example", "environments": ["Development", "Test"]},
+            {"name": "Project.Web.Url", "value": "https://example", "environments": ["Production"]},
+        ],
+    })
+    view = view_from_texts(build(spec).rendered.ocl_files())
+    (variable,) = [v for v in view.variables if v.name == "Project.Web.Url"]
+    assert [(v.value, v.scope.environment) for v in variable.values] == [
+        ("https://test.example", ("development", "test")),
+        ("https://example", ("production",)),
+    ]

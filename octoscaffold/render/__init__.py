@@ -137,6 +137,7 @@ def _context(spec: ProjectSpec, template: Template) -> dict:
         "excluded": [security_env.slug] if security_env else [],
         "approval_environments": [slugify(e) for e in spec.approval.environments],
         "worker_pool_variable": "Project.WorkerPool",
+        "extra_variables": _extra_variables(spec),
         "manifest": template.manifest,
         "multi_tenancy_mode": {
             "untenanted": None,
@@ -145,6 +146,21 @@ def _context(spec: ProjectSpec, template: Template) -> dict:
         }[spec.tenancy.mode],
         "target_tag": lambda role: target_tag(spec.slug, role),
     }
+
+
+def _extra_variables(spec: ProjectSpec) -> list[dict]:
+    """The spec's own non-sensitive variables, one entry per name with all its values in order
+    (the same name with different scopes is one OCL variable with several values)."""
+    grouped: dict[str, dict] = {}
+    for variable in spec.variables:
+        if variable.type == "Sensitive":
+            continue
+        entry = grouped.setdefault(variable.name, {"name": variable.name, "type": variable.type, "values": []})
+        entry["values"].append(
+            {"value": variable.value, "description": variable.description,
+             "environments": [slugify(e) for e in variable.environments]}
+        )
+    return list(grouped.values())
 
 
 def _render_one(env, name: str, context: dict) -> str:

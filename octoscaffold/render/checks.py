@@ -3,7 +3,7 @@
 - step slugs are unique in each process;
 - every environment named in steps, variables and runbooks is in the lifecycle;
 - every `#{Octopus.Action.Package[x]...}` names a package of that action, and every
-  `#{Octopus.Action[Step Name]...}` names a step of the same process;
+  `#{Octopus.Action[Step Name]...}` or `#{Octopus.Step[Step Name]...}` names a step of the same process;
 - every `#{Project.*}` variable used is defined in variables.ocl;
 - no variable that looks like a secret has a plain value.
 """
@@ -19,7 +19,7 @@ from octoscaffold.spec.naming import slugify
 _EXPRESSION = re.compile(r"#\{([^}]*)\}")
 _PROJECT_VARIABLE = re.compile(r"(?<![\w.])(Project(?:\.[A-Za-z0-9_]+)+)")
 _PACKAGE_REFERENCE = re.compile(r"Octopus\.Action\.Package\[([^\]]*)\]")
-_STEP_REFERENCE = re.compile(r"Octopus\.Action\[([^\]]+)\]")
+_STEP_REFERENCE = re.compile(r"Octopus\.(?:Action|Step)\[([^\]]+)\]")
 SECRET_NAME = re.compile(r"password|secret|token|api\.?key|connectionstring|private\.?key", re.IGNORECASE)
 
 
