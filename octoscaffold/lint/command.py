@@ -60,6 +60,8 @@ def lint(
       octoscaffold lint --format sarif --output lint.sarif .octopus
       octoscaffold lint --select VAR,PROC --fail-on error .octopus/my-app
     """
+    import sys
+
     from octoscaffold.lint import RULES, LintConfig, find_config, lint_paths, load_config
     from octoscaffold.lint.report import render
 
@@ -77,6 +79,6 @@ def lint(
     if output is not None:
         output.write_text(render(report, fmt), encoding="utf-8")
     else:
-        colour = color if color is not None else (fmt == "text" and click.get_text_stream("stdout").isatty())
+        colour = color if color is not None else (fmt == "text" and sys.stdout.isatty())
         click.echo(render(report, fmt, colour=colour), nl=False)
     click.get_current_context().exit(report.exit_code)
