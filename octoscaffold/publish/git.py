@@ -263,20 +263,33 @@ def remote_url(repo: git.Repo, remote: str) -> str:
     return repo.git.remote("get-url", remote)
 
 
+class PushTimeout(GitError):
+    """The push did not finish in time; the remote may or may not have the branch."""
+
+
 def push_branch(plan: BranchPlan, remote: str, timeout: float = PUSH_TIMEOUT) -> None:
     """Push the branch (never forced). Raises GitError with the remote's reason."""
     refspec = f"{plan.ref}:{plan.ref}"
     try:
         plan.repo.git.push("--porcelain", remote, refspec, env=_QUIET_ENV, kill_after_timeout=timeout)
     except git.GitCommandError as error:
+        killed = isinstance(error.status, int) and error.status < 0
+        if killed or "did not complete in" in output(error.stderr):  # GitPython stopped it (kill_after_timeout)
+            raise PushTimeout(f"pushing {plan.branch} to {remote} did not finish within {timeout:g} s") from None
         raise GitError(push_failure(error, remote, plan.branch)) from None
+
+
+def output(text: object) -> str:
+    """What git printed, without the `stderr: '...'` wrapping GitPython adds."""
+    text = str(text or "").strip()
+    match = re.fullmatch(r"(?:stdout|stderr): '(.*)'", text, re.DOTALL)
+    return match.group(1) if match else text
 
 
 def push_failure(error: git.GitCommandError, remote: str, branch: str) -> str:
     """One line saying why a push failed, credentials removed."""
-    stdout = str(error.stdout or "")
-    stderr = str(error.stderr or "")
-    text = redact(stdout + "\n" + stderr)
+    stderr = output(error.stderr)
+    text = redact(output(error.stdout) + "\n" + stderr)
     lower = text.lower()
     rejected = re.search(r"^!\t\S+\t\[(?:remote )?rejected\]\s*(?:\((.*)\))?", text, re.MULTILINE)
     if "non-fast-forward" in lower or "fetch first" in lower:
@@ -284,13 +297,15 @@ def push_failure(error: git.GitCommandError, remote: str, branch: str) -> str:
     if rejected:
         reason = rejected.group(1) or "no reason given"
         return f"{remote} rejected the push of {branch}: {reason}"
-    if any(s in lower for s in ("authentication failed", "could not read username", "401", "403", "permission denied")):
+    if any(s in lower for s in ("authentication failed", "could not read username", " 401", " 403", "permission denied")):
         return f"{remote} refused the credentials for the push (configure a git credential helper or an SSH key)"
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.strip().startswith("stderr:")]
-    reason = redact(lines[-1] if lines else f"git exited with status {error.status}")
-    reason = reason.removeprefix("fatal: ").removeprefix("error: ").strip("' ")
-    if error.status is not None and not isinstance(error.status, int):
-        reason = str(error.status)
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if lines:
+        reason = redact(lines[-1]).removeprefix("fatal: ").removeprefix("error: ")
+    elif not isinstance(error.status, int):
+        reason = f"git did not finish ({error.status})"
+    else:
+        reason = f"git exited with status {error.status}"
     return f"could not push {branch} to {remote}: {reason}"
 
 

@@ -29,6 +29,7 @@ class Options:
     dry_run: bool = False
     force: bool = False
     timeout: float = forges.TIMEOUT  # seconds per forge API request
+    push_timeout: float = 120.0  # seconds for the whole push
     environ: Mapping[str, str] | None = None  # where tokens are read; os.environ when None
 
 
@@ -68,7 +69,7 @@ def publish(scaffold, options: Options) -> Outcome:
         return _publish(repo, scaffold, options)
     except gitpython.GitCommandError as error:
         # Anything not already turned into a clear message: one line, no credentials.
-        lines = [ln for ln in str(error.stderr or "").splitlines() if ln.strip()]
+        lines = [ln for ln in git.output(error.stderr).splitlines() if ln.strip()]
         reason = forges.redact(lines[-1].strip() if lines else str(error.status))
         raise GitError(f"git {error.command[1] if len(error.command) > 1 else ''} failed: {reason}") from None
     finally:
@@ -129,9 +130,12 @@ def _publish(repo, scaffold, options: Options) -> Outcome:
     if not push:
         return outcome
     try:
-        git.push_branch(plan, options.remote)
+        git.push_branch(plan, options.remote, options.push_timeout)
     except GitError as error:
-        raise GitError(f"{error}; {_after_failed_push(plan, options.remote)}") from None
+        where = _after_failed_push(plan, options.remote)
+        if isinstance(error, git.PushTimeout):
+            where = where.replace(" is unchanged", " may or may not have received it")
+        raise GitError(f"{error}; {where}") from None
     except BaseException:
         git.undo_branch(plan)
         raise
