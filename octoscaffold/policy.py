@@ -53,7 +53,9 @@ def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
 
 
 def _default(value, spec: ProjectSpec):
-    """Manifest defaults may name the project slug as `{slug}`."""
+    """Manifest defaults may name the project slug as `{slug}` (also inside list defaults)."""
+    if isinstance(value, list):
+        return [_default(item, spec) for item in value]
     return value.replace("{slug}", spec.slug) if isinstance(value, str) else value
 
 
