@@ -159,7 +159,7 @@ class Recorded:
     method: str
     path: str
     query: dict[str, list[str]]
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: dict | None
 
 
@@ -229,7 +229,8 @@ class _ForgeHandler(BaseHTTPRequestHandler):
         raw = _read_body(self)
         parts = urlsplit(self.path)
         body = json.loads(raw) if raw else None
-        forge.requests.append(Recorded(self.command, parts.path, parse_qs(parts.query), dict(self.headers), body))
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        forge.requests.append(Recorded(self.command, parts.path, parse_qs(parts.query), headers, body))
         if forge.delay:
             forge.release.wait(forge.delay)
         if self.command in forge.fail:
