@@ -10,6 +10,7 @@
 model = "gpt-4o-mini"
 base_url = "http://localhost:11434/v1"   # any OpenAI-compatible endpoint
 timeout = 60                             # seconds per request
+retries = 2                              # after a 429, 5xx, timeout or connection error
 max_tokens = 2000
 response_format = "auto"                 # auto | json_schema | json_object
 ```
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 from octoscaffold.errors import UserError
 
 CONFIG_NAME = ".octoscaffold.toml"
-KEYS = {"model", "base_url", "timeout", "max_tokens", "response_format", "azure_endpoint", "api_version"}
+KEYS = {"model", "base_url", "timeout", "retries", "max_tokens", "response_format", "azure_endpoint", "api_version"}
 RESPONSE_FORMATS = ("auto", "json_schema", "json_object")
 DEFAULT_AZURE_API_VERSION = "2024-10-21"
 # Sent when no key may be sent: local servers (Ollama, vLLM, llama.cpp) accept any key.
@@ -47,6 +48,7 @@ class LLMSettings:
     azure_endpoint_source: str = "default"
     api_version: str = DEFAULT_AZURE_API_VERSION
     timeout: float = 60.0
+    retries: int = 2
     max_tokens: int = 2000
     response_format: str = "auto"
 
@@ -143,6 +145,7 @@ def llm_settings(
     azure, azure_source = pick(None, "AZURE_OPENAI_ENDPOINT", "azure_endpoint")
     api_version, _ = pick(None, "OPENAI_API_VERSION", "api_version")
     timeout, _ = pick(None, "OCTOSCAFFOLD_LLM_TIMEOUT", "timeout")
+    retries, _ = pick(None, "OCTOSCAFFOLD_LLM_RETRIES", "retries")
     max_tokens, _ = pick(None, None, "max_tokens")
     response_format, _ = pick(None, "OCTOSCAFFOLD_RESPONSE_FORMAT", "response_format")
 
@@ -159,6 +162,7 @@ def llm_settings(
         azure_endpoint_source=azure_source,
         api_version=str(api_version or DEFAULT_AZURE_API_VERSION),
         timeout=_number(timeout, "timeout", 60.0),
+        retries=_retries(retries),
         max_tokens=int(_number(max_tokens, "max_tokens", 2000)),
         response_format=response_format,
     )
@@ -173,6 +177,18 @@ def _number(value: Any, name: str, default: float) -> float:
         raise UserError(f"LLM setting {name} must be a number (got {value!r})") from None
     if number <= 0:
         raise UserError(f"LLM setting {name} must be positive (got {value!r})")
+    return number
+
+
+def _retries(value: Any) -> int:
+    if value in (None, ""):
+        return 2
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if not 0 <= number <= 10:
+        raise UserError(f"LLM setting retries must be a whole number from 0 to 10 (got {value!r})")
     return number
 
 

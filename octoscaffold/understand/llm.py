@@ -56,7 +56,7 @@ def understand_llm(
     model: str | None = None,
     base_url: str | None = None,
     settings: LLMSettings | None = None,
-    retry: RetryPolicy = RetryPolicy(),
+    retry: RetryPolicy | None = None,
     progress: Progress | None = None,
 ) -> ProjectSpec:
     """Ask the model for the spec of `prompt`; raise PromptError, LLMError or UserError."""
@@ -69,6 +69,7 @@ def understand_llm(
     settings = settings or llm_settings(model=model, base_url=base_url)
     if not settings.model:
         raise UserError("the LLM parser needs a model", hint="use --model or set OCTOSCAFFOLD_MODEL")
+    retry = retry or RetryPolicy(attempts=settings.retries + 1)
     return _Conversation(text, catalog, settings, retry, progress or silent).run()
 
 
