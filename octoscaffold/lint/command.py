@@ -33,6 +33,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: the nearest .octoscaffold.toml up to the repository root).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of standard output.")
 @click.option("--color/--no-color", default=None, help="Colour the text format (default: when writing to a terminal).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True, help="Processes for large trees; 0 means one per core.")
 @click.option("--list-rules", is_flag=True, help="List the rules with their ids and severities, then exit.")
 def lint(
     paths: tuple[Path, ...],
@@ -43,6 +44,7 @@ def lint(
     config_path: Path | None,
     output: Path | None,
     color: bool | None,
+    jobs: int,
     list_rules: bool,
 ) -> None:
     """Check OCL files against Octopus Deploy best practices, offline.
@@ -60,6 +62,7 @@ def lint(
       octoscaffold lint --format sarif --output lint.sarif .octopus
       octoscaffold lint --select VAR,PROC --fail-on error .octopus/my-app
     """
+    import os
     import sys
 
     from octoscaffold.lint import RULES, LintConfig, find_config, lint_paths, load_config
@@ -75,7 +78,7 @@ def lint(
         config_path = find_config(targets[0])
     config = load_config(config_path) if config_path is not None else LintConfig()
     config = config.with_flags(select=_split(select), ignore=_split(ignore), fail_on=fail_on)
-    report = lint_paths(targets, config)
+    report = lint_paths(targets, config, jobs=jobs or os.cpu_count() or 1)
     if output is not None:
         output.write_text(render(report, fmt), encoding="utf-8")
     else:

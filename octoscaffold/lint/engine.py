@@ -113,13 +113,24 @@ class _Suppressor:
         return any(entry.matches(relative, rule_id) for entry in self.config.suppress)
 
 
+def _active(config: LintConfig) -> list[tuple[str, str, object]]:
+    """(id, severity, check) of the rules the config turns on, worked out once per config."""
+    found = _ACTIVE.get(id(config))
+    if found is None or found[0] is not config:
+        rules = [(rule_id, config.severity_of(rule_id), current.check) for rule_id, current in REGISTRY.items() if config.enabled(rule_id)]
+        found = _ACTIVE[id(config)] = (config, rules)
+        if len(_ACTIVE) > 32:
+            _ACTIVE.pop(next(iter(_ACTIVE)))
+    return found[1]
+
+
+_ACTIVE: dict[int, tuple[LintConfig, list]] = {}
+
+
 def _run(ctx: Context, config: LintConfig, suppressed: _Suppressor, counter: list[int]) -> list[Finding]:
     findings: list[Finding] = []
-    for rule_id, current in REGISTRY.items():
-        if not config.enabled(rule_id):
-            continue
-        severity = config.severity_of(rule_id)
-        for hit in current.check(ctx):
+    for rule_id, severity, check in _active(config):
+        for hit in check(ctx):
             path = hit.position.path or "<string>"
             if rule_id in _inline_ignores(hit.owner) or suppressed(path, rule_id):
                 counter[0] += 1
@@ -196,73 +207,97 @@ def _project_of(path: Path) -> tuple[Path, str] | None:
     return None
 
 
-def _read(path: Path, report: LintReport) -> Document | None:
+def _read(path: Path, findings: list[Finding]) -> Document | None:
     shown = str(path)
     try:
         return parse(path.read_bytes(), shown)
     except OclSyntaxError as error:
         # Always reported, whatever --select says: the file was not linted.
-        report.findings.append(Finding(shown, error.line, error.column, "OCL000", "error", error.message))
-        return None
+        findings.append(Finding(shown, error.line, error.column, "OCL000", "error", error.message))
     except OSError as error:
-        report.findings.append(Finding(shown, 1, 1, "OCL000", "error", f"cannot read the file: {error.strerror}"))
-        return None
+        findings.append(Finding(shown, 1, 1, "OCL000", "error", f"cannot read the file: {error.strerror}"))
+    return None
 
 
-def _lint_project(
-    files: dict[str, Path], requested: set[Path], report: LintReport, suppressed: _Suppressor, options: Options, complete: bool, known: dict[str, Document] | None = None
-) -> None:
+SNIFF = "?"  # task key of a file with a name Octopus does not use: its role is read from its content
+
+# One unit of work: the project's files by key, the files asked for, and whether the folder is a real project.
+Task = tuple[dict[str, Path], frozenset[str], bool]
+
+
+def _lint_task(task: Task, config: LintConfig) -> tuple[list[Finding], int]:
+    files, wanted, complete = task
+    findings: list[Finding] = []
     documents: dict[str, Document] = {}
     shown: dict[str, str] = {}
     for key, path in files.items():
-        doc = known.get(key) if known else None
+        doc = _read(path, findings)
         if doc is None:
-            doc = _read(path, report)
-        if doc is not None:
-            documents[key] = doc
-            shown[key] = str(path)
+            continue
+        if key == SNIFF:
+            key = sniff_role(doc, path.stem)
+            if key is None:
+                continue
+            files = {key: path}
+        documents[key] = doc
+        shown[key] = str(path)
     if not documents:
-        return
+        return findings, 0
     view = view_from_documents(documents, None, paths=shown)
-    ctx = Context(view=view, files=frozenset(files), complete=complete, options=options)
-    wanted = {str(path) for path in requested}
+    ctx = Context(view=view, files=frozenset(files), complete=complete, options=_options(config))
     counter = [0]
-    for finding in _run(ctx, report.config, suppressed, counter):
-        if finding.path in wanted:
-            report.findings.append(finding)
-    report.suppressed += counter[0]
+    findings += [finding for finding in _run(ctx, config, _Suppressor(config), counter) if finding.path in wanted]
+    return findings, counter[0]
 
 
-def lint_paths(paths: Iterable[Path | str], config: LintConfig | None = None) -> LintReport:
-    """Lint OCL files and folders. Files Octopus reads as a project are linted together, siblings
-    included, but only findings in the files asked for are reported (so a pre-commit hook that
-    passes the changed files still sees the whole project). A file that does not parse becomes an
-    OCL000 finding and the other files are still linted. Raises UserError for a missing path."""
-    config = config or LintConfig()
-    report = LintReport(config)
-    requested = iter_ocl_files([Path(path) for path in paths])
-    report.files = [str(path) for path in requested]
-    projects: dict[Path, set[Path]] = {}
-    loose: list[Path] = []
+def _inside(path: Path, folders: list[Path]) -> bool:
+    return any(path.parts[: len(folder.parts)] == folder.parts for folder in folders)
+
+
+def _tasks(arguments: list[Path], requested: list[Path]) -> list[Task]:
+    projects: dict[Path, dict[str, Path]] = {}
+    tasks: list[Task] = []
     for path in requested:
         found = _project_of(path)
         if found is None:
-            loose.append(path)
+            tasks.append(({SNIFF: path}, frozenset({str(path)}), False))
         else:
-            projects.setdefault(found[0], set()).add(path)
-    options = _options(config)
-    suppressed = _Suppressor(config)
+            projects.setdefault(found[0], {})[found[1]] = path
+    folders = [path for path in arguments if path.is_dir()]
     for root, asked in projects.items():
-        files = {file.relative_to(root).as_posix(): file for file in project_files(root)}
-        for path in asked:  # a requested file project_files does not list (e.g. a nested runbook)
-            files.setdefault(_project_of(path)[1], path)
-        _lint_project(files, asked, report, suppressed, options, complete=True)
-    for path in loose:
-        doc = _read(path, report)
-        if doc is None:
-            continue
-        role = sniff_role(doc, path.stem)
-        if role is not None:
-            _lint_project({role: path}, {path}, report, suppressed, options, complete=False, known={role: doc})
+        files = dict(asked)
+        if not _inside(root, folders):  # files named one by one: bring in their siblings
+            for file in project_files(root):
+                files.setdefault(file.relative_to(root).as_posix(), file)
+        tasks.append((files, frozenset(str(path) for path in asked.values()), True))
+    return tasks
+
+
+def lint_paths(paths: Iterable[Path | str], config: LintConfig | None = None, *, jobs: int = 1) -> LintReport:
+    """Lint OCL files and folders. Files Octopus reads as a project are linted together, siblings
+    included, but only findings in the files asked for are reported (so a pre-commit hook that
+    passes the changed files still sees the whole project). A file that does not parse becomes an
+    OCL000 finding and the other files are still linted. `jobs` > 1 spreads projects over that
+    many processes. Raises UserError for a missing path."""
+    config = config or LintConfig()
+    report = LintReport(config)
+    arguments = [Path(path) for path in paths]
+    requested = iter_ocl_files(arguments)
+    report.files = [str(path) for path in requested]
+    tasks = _tasks(arguments, requested)
+    if jobs > 1 and len(requested) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+        from functools import partial
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(partial(_lint_task, config=config), tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
+    else:
+        results = [_lint_task(task, config) for task in tasks]
+    for findings, suppressed in results:
+        report.findings += findings
+        report.suppressed += suppressed
     report.findings.sort()
     return report
+
+
+PARALLEL_FROM = 500  # files; below this, starting processes costs more than it saves

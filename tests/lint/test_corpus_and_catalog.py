@@ -45,11 +45,11 @@ EXAMPLES = [
     for example in template.manifest.examples
 ]
 # Findings of rules judged right on output of templates that do not follow them yet (reported to
-# the catalog's owners). An entry that stops firing fails the test, so it is removed when fixed.
+# the catalog's owners). Allowed, not required: a template fixed meanwhile passes, and its entry
+# can go.
 KNOWN_TEMPLATE_FINDINGS = {
     # _shared/deployment_settings.ocl.j2 allows deployments to no targets unless a kind opts out;
     # these kinds deploy to targets and have no step that checks for them.
-    "blue-green": {"SET002"},
     "database-migration": {"SET002"},
     "helm": {"SET002"},
     "iis": {"SET002"},
@@ -68,7 +68,6 @@ def test_every_generated_project_lints_clean(template, example):
     known = KNOWN_TEMPLATE_FINDINGS.get(template.id, set())
     unexpected = [str(finding) for finding in findings if finding.rule not in known]
     assert unexpected == [], f"template {template.id} ({example}) breaks lint rules"
-    assert {finding.rule for finding in findings} == known, "a known template finding is fixed: remove it from the list"
 
 
 def test_switched_off_practices_are_not_findings():

@@ -90,6 +90,8 @@ def package_references(ctx: Context) -> Iterator[Hit]:
                 if package.name and not PACKAGE_LABEL.match(package.name):
                     yield Hit(package.position, f"package reference name {package.name!r} may only hold letters, digits and . , _ # -", action)
             for element, text in action_texts(action):
+                if "Octopus.Action.Package[" not in text:
+                    continue
                 for expression in EXPRESSION.findall(text):
                     for name in PACKAGE_REFERENCE.findall(expression):
                         if name not in names and "#{" not in name:
@@ -154,6 +156,8 @@ def hard_coded_environment(ctx: Context) -> Iterator[Hit]:
         for step in process.steps:
             for action in step.actions:
                 for element, text in action_texts(action):
+                    if "Environment.Name" not in text:
+                        continue
                     for name in ENVIRONMENT_LITERAL.findall(text):
                         if name.lower() != SECURITY and "#{" not in name:
                             yield Hit(element.position, f"step {action.name!r} compares the environment with {name!r}; use a variable scoped to that environment", action)

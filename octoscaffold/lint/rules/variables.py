@@ -89,6 +89,8 @@ def undefined_reference(ctx: Context) -> Iterator[Hit]:
     reported: set[tuple[str, str]] = set()
 
     def check(element, text: str, owner) -> Iterator[Hit]:
+        if "#{" not in text:
+            return
         for name in _referenced_names(text):
             lower = name.lower()
             # Only the project's own namespace is checked: library sets and step templates bring others.
