@@ -1,8 +1,9 @@
 """What the model answers: the part of a spec a prompt can say, in a shape strict JSON Schema allows.
 
 OpenAI's strict Structured Outputs want every property required and no free-form objects, so the
-answer differs from `ProjectSpec` in three ways: a field the prompt did not mention is `null`
-(never left out), `parameters` is a list of name/value pairs (a spec has a mapping), and
+answer differs from `ProjectSpec` in three ways: a field the prompt did not mention is `null` or,
+for lists, `[]` (never left out; `runbooks: null` keeps the template's own, `[]` means none),
+`parameters` is a list of name/value pairs (a spec has a mapping), and
 `project.name` and `template` may be `null` when the prompt does not say them (the caller turns that
 into a `PromptError`). `to_spec_data` maps an answer onto spec data; `ProjectSpec` validates it.
 """
@@ -16,60 +17,57 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from octoscaffold.spec.model import GuidedFailureMode, TenancyMode, VariableType
 
-NOT_SAID = "null when the prompt does not say"
-
-
 class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class AnswerProject(_Answer):
-    name: str | None = Field(description="The project name exactly as written (quotes removed); null if none.")
-    slug: str | None = Field(description="Only if the prompt gives a slug; else null.")
-    group: str | None = Field(description="Project group; " + NOT_SAID + ".")
-    space: str | None = Field(description="Octopus space; " + NOT_SAID + ".")
-    description: str | None = Field(description=NOT_SAID + ".")
+    name: str | None
+    slug: str | None
+    group: str | None
+    space: str | None
+    description: str | None
 
 
 class AnswerParameter(_Answer):
-    name: str = Field(description="A parameter of the chosen template.")
+    name: str
     value: Union[str, int, bool, list[str]]
 
 
 class AnswerLifecycle(_Answer):
     name: str | None
-    environments: list[str] | None = Field(description="In the order given; never add Security.")
+    environments: list[str]
 
 
 class AnswerTenancy(_Answer):
     mode: TenancyMode | None
-    tenants: list[str] | None
-    tenant_tags: list[str] | None = Field(description="Written TagSet/Tag.")
+    tenants: list[str]
+    tenant_tags: list[str] = Field(description="TagSet/Tag")
 
 
 class AnswerApproval(_Answer):
-    enabled: bool | None = Field(description="false only if the prompt asks for no approval.")
-    environments: list[str] | None
+    enabled: bool | None
+    environments: list[str]
     instructions: str | None
     team: str | None
 
 
 class AnswerSecurityScan(_Answer):
-    enabled: bool | None = Field(description="false only if the prompt asks for no security scan.")
+    enabled: bool | None
     environment: str | None
 
 
 class AnswerRunbook(_Answer):
     name: str
     description: str | None
-    environments: list[str] | None
+    environments: list[str]
 
 
 class AnswerVariable(_Answer):
     name: str
     value: str | None
     type: VariableType | None
-    environments: list[str] | None
+    environments: list[str]
     description: str | None
 
 
@@ -89,18 +87,18 @@ class AnswerGit(_Answer):
 
 class Answer(_Answer):
     project: AnswerProject
-    template: str | None = Field(description="Catalog id of the project kind; null if none fits.")
-    parameters: list[AnswerParameter] | None = Field(description="Only values the prompt gives.")
+    template: str | None
+    parameters: list[AnswerParameter]
     lifecycle: AnswerLifecycle | None
     tenancy: AnswerTenancy | None
     approval: AnswerApproval | None
     security_scan: AnswerSecurityScan | None
-    runbooks: list[AnswerRunbook] | None = Field(description="Only runbooks the prompt names.")
-    variables: list[AnswerVariable] | None
+    runbooks: list[AnswerRunbook] | None = Field(description="null: the template's own")
+    variables: list[AnswerVariable]
     versioning: AnswerVersioning | None
     settings: AnswerSettings | None
     git: AnswerGit | None
-    warnings: list[str] = Field(description="Each part of the prompt the spec cannot express; else [].")
+    warnings: list[str]
 
 
 # Keywords strict mode does not accept, or that only cost tokens.
@@ -129,6 +127,12 @@ def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
         if branches and all(set(b) == {"type"} and isinstance(b["type"], str) for b in branches):
             # `anyOf: [{type: string}, {type: null}]` says the same as `type: [string, null]`.
             out["type"] = [b["type"] for b in out.pop("anyOf")]
+        elif branches and len(branches) == 2 and {"type": "null"} in branches:
+            other = next(b for b in branches if b != {"type": "null"})
+            if set(other) == {"enum", "type"} and other["type"] == "string":
+                # The same for an enum: `type: [string, null]` with null among the values.
+                del out["anyOf"]
+                out.update(type=["string", "null"], enum=[*other["enum"], None])
         if out.get("type") == "object" or "properties" in out:
             out["type"] = "object"
             out["required"] = list(out.get("properties", {}))
@@ -159,12 +163,20 @@ def _without_nulls(value: Any) -> Any:
 
 
 def to_spec_data(answer: Answer, prompt: str) -> dict[str, Any]:
-    """Spec data from an answer: nulls dropped (the spec's defaults apply), parameters as a mapping."""
+    """Spec data from an answer: nulls and empty lists dropped (the spec's defaults apply, and
+    they are the same), parameters as a mapping. Only `runbooks: []` is kept: it means none."""
     data = _without_nulls(answer.model_dump())
-    parameters = data.pop("parameters", None)
+    parameters = data.pop("parameters", [])
     if parameters:
         data["parameters"] = {p["name"]: p["value"] for p in parameters}
-    for key in [k for k, v in data.items() if v == {} and k != "project"]:
-        del data[key]  # an object with every field null said nothing
+    if not data.get("variables"):
+        data.pop("variables", None)
+    for key, value in list(data.items()):
+        if isinstance(value, dict) and key != "project":
+            value = {k: v for k, v in value.items() if v != []}
+            if value:
+                data[key] = value
+            else:
+                del data[key]  # an object that says nothing
     data["prompt"] = prompt
     return data

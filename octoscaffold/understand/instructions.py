@@ -17,7 +17,8 @@ You turn a request for an Octopus Deploy project into JSON that fills a project 
 Rules:
 - Copy names exactly as written (project, group, space, lifecycle, environments, tenants,
   runbooks): keep case, spaces, punctuation and accents; drop only the surrounding quotes.
-- Fill only what the request says. Everything it does not say is null; never invent values.
+- Fill only what the request says. Everything it does not say is null, or [] for lists;
+  never invent values. runbooks: null unless the request names runbooks.
 - template: the catalog id whose title, description or keywords match the kind of project.
   null if no kind fits (never guess a different technology).
 - project.name: null if the request gives no name.
@@ -32,11 +33,13 @@ Rules:
 Answer with the JSON object only."""
 
 
-def _first_sentence(text: str, limit: int = 110) -> str:
+def _first_sentence(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     end = text.find(". ")
     sentence = text if end < 0 else text[: end + 1]
-    return sentence if len(sentence) <= limit else sentence[: limit - 3].rstrip() + "..."
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 def _parameter(name: str, parameter: ParameterDef) -> str:

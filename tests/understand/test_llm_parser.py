@@ -47,9 +47,9 @@ def test_answer_fields_map_onto_the_spec(clean_env, llm_server):
             answer(
                 parameters=[{"name": "region", "value": "eu-west-1"}, {"name": "memory_size", "value": "512"}],
                 lifecycle={"name": None, "environments": ["Dev", "Prod"]},
-                tenancy={"mode": "tenanted", "tenants": ["Acme"], "tenant_tags": None},
-                approval={"enabled": False, "environments": None, "instructions": None, "team": None},
-                runbooks=[{"name": "Clear Cache", "description": None, "environments": None}],
+                tenancy={"mode": "tenanted", "tenants": ["Acme"], "tenant_tags": []},
+                approval={"enabled": False, "environments": [], "instructions": None, "team": None},
+                runbooks=[{"name": "Clear Cache", "description": None, "environments": []}],
                 warnings=['not understood: "post to Slack"'],
             )
         )
@@ -66,7 +66,7 @@ def test_answer_fields_map_onto_the_spec(clean_env, llm_server):
 
 
 def test_invalid_answer_is_sent_back_with_the_errors(clean_env, llm_server):
-    bad = answer(tenancy={"mode": "tenanted", "tenants": None, "tenant_tags": ["no-slash"]})
+    bad = answer(tenancy={"mode": "tenanted", "tenants": [], "tenant_tags": ["no-slash"]})
     llm_server.script(completion(bad), completion(answer()))
     spec = ask(llm_server)
     assert spec.project.name == "OctoPub SAM"

@@ -118,6 +118,6 @@ def test_parameters_become_a_mapping():
 
 
 def test_an_object_of_nulls_says_nothing():
-    empty = {"enabled": None, "environments": None, "instructions": None, "team": None}
+    empty = {"enabled": None, "environments": [], "instructions": None, "team": None}
     data = to_spec_data(Answer.model_validate(answer(approval=empty)), "p")
     assert "approval" not in data
