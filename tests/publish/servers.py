@@ -44,7 +44,7 @@ class _Server(ThreadingHTTPServer):
 def _start(handler_class, owner) -> _Server:
     server = _Server(("127.0.0.1", 0), handler_class)
     server.owner = owner
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
 
 
