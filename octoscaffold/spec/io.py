@@ -13,13 +13,21 @@ from octoscaffold.errors import SpecError
 from octoscaffold.spec.model import API_VERSION, ProjectSpec
 
 
-def _yaml():
+def _yaml(typ: str = "rt"):
+    """Round-trip YAML keeps a document's comments; the plain ("safe", pure Python) one is twice as
+    fast for specs that were never read from a file. Both write the same text."""
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="rt")
+    yaml = YAML(typ=typ, pure=typ == "safe")
     yaml.default_flow_style = False
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    if typ == "safe":
+        yaml.sort_base_mapping_type_on_output = False
+    else:
+        yaml.representer.add_representer(
+            type(None), lambda representer, _: representer.represent_scalar("tag:yaml.org,2002:null", "null")
+        )
     return yaml
 
 
@@ -125,8 +133,9 @@ def dump_spec(spec: ProjectSpec, fmt: str = "yaml") -> str:
     data = spec_data(spec)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if spec._document is not None:
-        data = _merge(copy.deepcopy(spec._document), data)
     out = io.StringIO()
-    _yaml().dump(data, out)
+    if spec._document is not None:
+        _yaml().dump(_merge(copy.deepcopy(spec._document), data), out)
+    else:
+        _yaml("safe").dump(data, out)
     return out.getvalue()
