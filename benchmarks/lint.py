@@ -43,7 +43,8 @@ def corpus_projects(corpus: Path) -> list[dict[str, str]]:
             continue
         root, key = found
         projects.setdefault(str(root), {})[key] = source.read_text(encoding="utf-8")
-    return list(projects.values())
+    # Whole projects only (process, settings, variables, schema...), not a repository's lone file.
+    return [files for files in projects.values() if len(files) >= 4]
 
 
 def write_monorepo(out: Path, count: int, corpus: Path) -> int:
@@ -77,16 +78,20 @@ def main() -> int:
         files = write_monorepo(out, args.projects, args.corpus)
         size = sum(path.stat().st_size for path in out.rglob("*.ocl")) / 1e6
         print(f"monorepo: {args.projects} projects, {files} files, {size:.1f} MB (written in {time.perf_counter() - start:.1f} s)")
-        times = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            report = lint_paths([out], jobs=args.jobs)
-            times.append(time.perf_counter() - start)
-        best, median = min(times), statistics.median(times)
-        print(f"lint ({args.jobs} job{'s' if args.jobs != 1 else ''}): best {best:.2f} s, median {median:.2f} s; {best / files * 1000:.3f} ms per file")
+        results = {}
+        for jobs in sorted({1, args.jobs}):
+            times = []
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                report = lint_paths([out], jobs=jobs)
+                times.append(time.perf_counter() - start)
+            best, median = min(times), statistics.median(times)
+            results[jobs] = best
+            print(f"lint, {jobs} process{'es' if jobs != 1 else ''}: best {best:.2f} s, median {median:.2f} s; {best / files * 1000:.3f} ms per file")
         print(f"{len(report.findings)} findings; most frequent: " + ", ".join(f"{rule} {n}" for rule, n in Counter(f.rule for f in report.findings).most_common(5)))
         target = 10.0
-        print(f"target: under {target:.0f} s -> {'met' if best < target else 'NOT met'}")
+        best = min(results.values())
+        print(f"target: under {target:.0f} s -> {'met' if best < target else 'NOT met'} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         return 0 if best < target else 1
 
 
