@@ -121,3 +121,12 @@ def test_help_has_an_example_and_list_rules_lists_them():
     listed = _run("--list-rules")
     assert listed.exit_code == 0
     assert [line.split()[0] for line in listed.output.splitlines()] == sorted(RULES)
+
+
+def test_every_rule_is_documented():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule_id, current in RULES.items():
+        assert f"## {rule_id}: {current.title}" in text
+        assert f"| {rule_id} | {current.severity} |" in text
