@@ -93,9 +93,9 @@ class _Conversation:
     def run(self) -> ProjectSpec:
         client = self._client()
         problem = ""
-        for answer_number in range(1, self.retry.answer_retries + 2):
-            message = self._complete(client)
-            content, problem = self._content(message)
+        for _ in range(self.retry.answer_retries + 1):
+            message, finish_reason = self._complete(client)
+            content, problem = self._content(message, finish_reason)
             if not problem:
                 spec, problem = self._spec(content)
                 if spec is not None:
@@ -215,15 +215,14 @@ class _Conversation:
 
     # -- the answer ---------------------------------------------------------------------------
 
-    def _content(self, message: Any) -> tuple[str | None, str]:
+    def _content(self, message: Any, finish_reason: str | None) -> tuple[str | None, str]:
         """The answer's text and, when it cannot be used as it is, why."""
-        choice_message, finish_reason = message
-        refusal = getattr(choice_message, "refusal", None)
+        refusal = getattr(message, "refusal", None)
         if refusal:
             raise LLMError(f"the model refused: {_short(refusal)}")
         if finish_reason == "content_filter":
             raise LLMError("the endpoint's content filter stopped the answer")
-        content = getattr(choice_message, "content", None) or ""
+        content = getattr(message, "content", None) or ""
         if finish_reason == "length":
             return content, (
                 f"the answer was cut off at the token limit ({self.settings.max_tokens}); "
