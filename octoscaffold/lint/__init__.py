@@ -14,35 +14,42 @@ GitHub annotations and `octoscaffold.lint.command` is the CLI.
 
 from __future__ import annotations
 
-from .config import CONFIG_NAME, LintConfig, Suppression, find_config, load_config, parse_config
-from .engine import LintReport, lint_paths, lint_view
-from .generated import config_for_spec
-from .model import REGISTRY as RULES
-from .model import SEVERITIES, Finding, Rule
+from importlib import import_module
+from typing import Any
 
 BLOCKING = ("error",)  # severities that make `octoscaffold new` refuse to write
 
+# Loaded on first use, so `octoscaffold.lint.command` (imported by the CLI) stays light.
+_EXPORTS = {
+    "CONFIG_NAME": "config",
+    "LintConfig": "config",
+    "Suppression": "config",
+    "find_config": "config",
+    "load_config": "config",
+    "parse_config": "config",
+    "LintReport": "engine",
+    "lint_paths": "engine",
+    "lint_view": "engine",
+    "config_for_spec": "generated",
+    "SEVERITIES": "model",
+    "Finding": "model",
+    "Rule": "model",
+}
 
-def blocking(findings: list[Finding]) -> list[Finding]:
-    """The findings that stop `new`/`render` from writing a project."""
+
+def __getattr__(name: str) -> Any:
+    if name == "RULES":
+        import_module(".engine", __name__)  # registers every rule
+        return import_module(".model", __name__).REGISTRY
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{module}", __name__), name)
+
+
+def blocking(findings: list) -> list:
+    """The findings that stop `new`/`render` from writing a project (severity in BLOCKING)."""
     return [finding for finding in findings if finding.severity in BLOCKING]
 
 
-__all__ = [
-    "BLOCKING",
-    "CONFIG_NAME",
-    "Finding",
-    "LintConfig",
-    "LintReport",
-    "RULES",
-    "Rule",
-    "SEVERITIES",
-    "Suppression",
-    "blocking",
-    "config_for_spec",
-    "find_config",
-    "lint_paths",
-    "lint_view",
-    "load_config",
-    "parse_config",
-]
+__all__ = ["BLOCKING", "RULES", "blocking", *_EXPORTS]
