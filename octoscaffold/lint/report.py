@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from itertools import groupby
 from pathlib import Path
 
