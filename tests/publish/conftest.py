@@ -3,6 +3,8 @@ over file:// and HTTP, a GitHub/GitLab stand-in, and a byte-exact picture of the
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -47,25 +49,41 @@ def private_git(tmp_path, monkeypatch):
     return config
 
 
-@pytest.fixture
-def user_repo(tmp_path) -> Path:
-    """A repository on `main` with history, a stash, staged and unstaged changes and untracked files."""
-    repo = tmp_path / "app"
+@pytest.fixture(scope="session")
+def dirty_repo_template(tmp_path_factory) -> Path:
+    """Built once, copied for each test: a repository on `main` with history, a stash, staged and
+    unstaged changes and untracked files."""
+    root = tmp_path_factory.mktemp("template")
+    config = root / "gitconfig"
+    config.write_text("[user]\n\tname = Template\n\temail = template@example.com\n")
+    env = {**os.environ, "HOME": str(root), "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+    repo = root / "app"
     repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
+
+    def run_git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True)
+
+    run_git("init", "-q", "-b", "main")
     (repo / "README.md").write_text("# app\n")
     (repo / "src").mkdir()
     (repo / "src/app.py").write_text("print('hello')\n")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "Initial commit")
+    run_git("add", ".")
+    run_git("commit", "-q", "-m", "Initial commit")
     (repo / "README.md").write_text("# app\n\nwork in progress\n")
-    git(repo, "stash", "push", "-q", "-m", "saved for later")
+    run_git("stash", "push", "-q", "-m", "saved for later")
     (repo / "src/app.py").write_text("print('hello, staged')\n")
     (repo / "staged.txt").write_text("staged\n")
-    git(repo, "add", "src/app.py", "staged.txt")
+    run_git("add", "src/app.py", "staged.txt")
     (repo / "src/app.py").write_text("print('hello, not staged')\n")
     (repo / "README.md").write_text("# app\n\nunstaged edit\n")
     (repo / "notes.txt").write_text("untracked\n")
+    return repo
+
+
+@pytest.fixture
+def user_repo(tmp_path, dirty_repo_template) -> Path:
+    repo = tmp_path / "app"
+    shutil.copytree(dirty_repo_template, repo, symlinks=True)
     return repo
 
 
