@@ -32,7 +32,7 @@ def main() -> None:
     warm = (time.perf_counter() - warm_start) / runs
 
     jinja_start = time.perf_counter()
-    env = _environment(catalog.root)
+    env = _environment(catalog.roots)
     for _ in range(runs):
         for spec in specs:
             resolved = resolve_spec(spec, catalog)

@@ -6,13 +6,14 @@ from octoscaffold.errors import TemplateError, UserError
 
 def test_builtin_catalog_loads():
     catalog = load_catalog()
-    assert catalog.root == builtin_root().resolve()
+    assert catalog.roots[-1] == builtin_root().resolve()
+    assert catalog.sources[-1].origin == "built-in"
     assert "aws-lambda" in catalog.ids()
     template = catalog.get("aws-lambda")
     assert template.manifest.keywords and template.manifest.version
     for name in OCL_FILES:
         loader_name = template.file_for(name)
-        assert (catalog.root / loader_name).is_file(), loader_name
+        assert (builtin_root() / loader_name).is_file(), loader_name
 
 
 def test_unknown_id_suggests_close_ones():

@@ -139,9 +139,22 @@ def _load_manifest(folder: Path) -> Manifest:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A folder of templates and where it was named (shown by `catalog list`)."""
+
+    path: Path
+    origin: str
+
+
+@dataclass(frozen=True)
 class Catalog:
-    root: Path
+    sources: tuple[Source, ...]  # highest precedence first
     templates: dict[str, Template]
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """Folders Jinja searches, in precedence order: a user's `_shared/` partial overrides ours."""
+        return tuple(source.path for source in self.sources)
 
     def get(self, template_id: str) -> Template:
         try:
@@ -155,18 +168,59 @@ class Catalog:
         return sorted(self.templates)
 
 
-def load_catalog(root: Path | None = None) -> Catalog:
-    root = root or builtin_root()
-    return _load(root.resolve())
+ENTRY_POINT_GROUP = "octoscaffold.catalogs"
+ENVIRONMENT_VARIABLE = "OCTOSCAFFOLD_CATALOG_PATH"
 
 
-@lru_cache(maxsize=8)
-def _load(root: Path) -> Catalog:
-    if not root.is_dir():
-        raise TemplateError(f"catalog folder {root} does not exist")
-    templates = {}
-    for folder in sorted(root.iterdir()):
-        if folder.is_dir() and not folder.name.startswith(("_", ".")) and (folder / MANIFEST).is_file():
-            manifest = _load_manifest(folder)
-            templates[manifest.id] = Template(manifest, folder, "built-in")
-    return Catalog(root, templates)
+def entry_point_sources() -> list[Source]:
+    """Catalogs installed as Python packages: an entry point in the group `octoscaffold.catalogs`
+    names a folder path, or a function returning one."""
+    from importlib.metadata import entry_points
+
+    sources = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            value = entry.load()
+            folder = Path(value() if callable(value) else value)
+        except Exception as error:  # a broken plugin must not break the tool: say which one
+            raise TemplateError(f"catalog entry point {entry.name!r} ({entry.value}) failed to load: {error}") from None
+        sources.append(Source(folder, f"package {entry.dist.name if entry.dist else entry.name}"))
+    return sources
+
+
+def catalog_sources(extra: tuple[Path, ...] = (), configured: tuple[Path, ...] = ()) -> list[Source]:
+    """Every catalog folder in precedence order: `--catalog` folders, OCTOSCAFFOLD_CATALOG_PATH,
+    folders from configuration, installed packages, then the built-in catalog."""
+    import os
+
+    sources = [Source(Path(p), "--catalog") for p in extra]
+    for part in os.environ.get(ENVIRONMENT_VARIABLE, "").split(os.pathsep):
+        if part.strip():
+            sources.append(Source(Path(part.strip()), ENVIRONMENT_VARIABLE))
+    sources += [Source(Path(p), "config") for p in configured]
+    sources += entry_point_sources()
+    sources.append(Source(builtin_root(), "built-in"))
+    return sources
+
+
+def load_catalog(root: Path | None = None, *, extra: tuple[Path, ...] = (), configured: tuple[Path, ...] = ()) -> Catalog:
+    """The catalog from every source (see `catalog_sources`), or from `root` alone."""
+    if root is not None:
+        sources = (Source(root, "catalog"),)
+    else:
+        sources = tuple(catalog_sources(tuple(extra), tuple(configured)))
+    return _load(tuple(Source(s.path.resolve(), s.origin) for s in sources))
+
+
+@lru_cache(maxsize=16)
+def _load(sources: tuple[Source, ...]) -> Catalog:
+    templates: dict[str, Template] = {}
+    for source in sources:
+        if not source.path.is_dir():
+            where = "" if source.origin in ("catalog", "built-in") else f" (from {source.origin})"
+            raise TemplateError(f"catalog folder {source.path}{where} does not exist")
+        for folder in sorted(source.path.iterdir()):
+            if folder.is_dir() and not folder.name.startswith(("_", ".")) and (folder / MANIFEST).is_file():
+                manifest = _load_manifest(folder)
+                templates.setdefault(manifest.id, Template(manifest, folder, source.origin))
+    return Catalog(sources, dict(sorted(templates.items())))

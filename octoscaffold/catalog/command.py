@@ -1,24 +1,42 @@
-"""`octoscaffold catalog`: list the project kinds and show one."""
+"""`octoscaffold catalog`: list the project kinds, show one, and help template authors."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+_catalog_option = click.option(
+    "--catalog",
+    "catalogs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of templates, searched before the others (repeatable).",
+)
 
 
 @click.group()
 def catalog() -> None:
-    """List the project kinds in the catalog, and show what one generates.
+    """List the project kinds in the catalog, show one, create and check your own.
+
+    Templates come from, in order: --catalog folders, OCTOSCAFFOLD_CATALOG_PATH,
+    the repository's .octoscaffold.toml, the user config, installed packages
+    (entry points "octoscaffold.catalogs"), then the built-in catalog. A template
+    with the id of a later one overrides it.
 
     \b
     Example:
       octoscaffold catalog list
       octoscaffold catalog show aws-lambda
+      octoscaffold catalog new acme-service --dir ./catalog
+      octoscaffold catalog check ./catalog
     """
 
 
 @catalog.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def list_command(fmt: str) -> None:
+@_catalog_option
+def list_command(fmt: str, catalogs: tuple[Path, ...]) -> None:
     """List every template: id, version, source and title.
 
     \b
@@ -29,7 +47,7 @@ def list_command(fmt: str) -> None:
 
     from octoscaffold.catalog import load_catalog
 
-    templates = load_catalog().templates.values()
+    templates = load_catalog(extra=catalogs).templates.values()
     if fmt == "json":
         rows = [
             {"id": t.id, "version": t.manifest.version, "source": t.source, "title": t.manifest.title,
@@ -38,14 +56,19 @@ def list_command(fmt: str) -> None:
         ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    width = max((len(t.id) for t in templates), default=2)
+    id_width = max((len(t.id) for t in templates), default=2)
+    source_width = max((len(t.source) for t in templates), default=6)
     for template in templates:
-        click.echo(f"{template.id:{width}}  {template.manifest.version:8}  {template.source:9}  {template.manifest.title}")
+        click.echo(
+            f"{template.id:{id_width}}  {template.manifest.version:8}  {template.source:{source_width}}  "
+            f"{template.manifest.title}"
+        )
 
 
 @catalog.command("show")
 @click.argument("template_id", metavar="ID")
-def show_command(template_id: str) -> None:
+@_catalog_option
+def show_command(template_id: str, catalogs: tuple[Path, ...]) -> None:
     """Show one template: description, keywords, parameters, runbooks, prerequisites.
 
     \b
@@ -54,7 +77,7 @@ def show_command(template_id: str) -> None:
     """
     from octoscaffold.catalog import load_catalog
 
-    template = load_catalog().get(template_id)
+    template = load_catalog(extra=catalogs).get(template_id)
     manifest = template.manifest
     click.echo(f"{manifest.id} {manifest.version} ({template.source}): {manifest.title}")
     click.echo(f"\n{manifest.description}")
@@ -79,3 +102,62 @@ def show_command(template_id: str) -> None:
         click.echo("\nExample specs:")
         for example in manifest.examples:
             click.echo(f"  {template.folder / example}")
+
+
+@catalog.command("new")
+@click.argument("template_id", metavar="ID")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Catalog folder to create the template in.",
+)
+def new_command(template_id: str, folder: Path) -> None:
+    """Create a template folder ID: manifest, Jinja files, a script and an example spec.
+
+    It passes `catalog check` as created; edit it from there.
+
+    \b
+    Example:
+      octoscaffold catalog new acme-service --dir ./catalog
+    """
+    from octoscaffold.catalog.authoring import new_template
+
+    written = new_template(folder, template_id)
+    click.echo(f"Created {folder / template_id}:")
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"\nCheck it with: octoscaffold catalog check {folder}")
+
+
+@catalog.command("check")
+@click.argument("folder", metavar="DIR", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--update", is_flag=True, help="Write the rendered output as the new snapshots.")
+def check_command(folder: Path | None, update: bool) -> None:
+    """Check the templates in a catalog folder DIR (default: the current folder).
+
+    Validates each manifest, renders every example spec, parses, checks and lints
+    the output, and compares it with the snapshots kept in <template>/snapshots/
+    (written by --update). Exit 1 if any template has a problem.
+
+    \b
+    Example:
+      octoscaffold catalog check ./catalog --update
+    """
+    import sys
+
+    from octoscaffold.catalog.authoring import check_folder
+    from octoscaffold.errors import EXIT_FOUND
+
+    results = check_folder(folder or Path("."), update=update)
+    for result in results:
+        status = "ok" if result.ok else "FAILED"
+        click.echo(f"{result.template.id}: {status} ({result.examples} example{'s' * (result.examples != 1)})")
+        for example in result.updated:
+            click.echo(f"  snapshot written: {example}")
+        for problem in result.problems:
+            click.echo(f"  {problem}")
+    if not all(result.ok for result in results):
+        sys.exit(EXIT_FOUND)

@@ -87,12 +87,13 @@ def _bytecode_cache():
 
 
 @lru_cache(maxsize=8)
-def _environment(root: Path):
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+def _environment(roots: tuple[Path, ...]):
+    from jinja2 import StrictUndefined
 
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(root)),
+    from octoscaffold.render.sandbox import ConfinedLoader, OclSandbox
+
+    env = OclSandbox(
+        loader=ConfinedLoader([str(root) for root in roots]),
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
         finalize=filters.finalize,
@@ -163,18 +164,42 @@ def _extra_variables(spec: ProjectSpec) -> list[dict]:
     return list(grouped.values())
 
 
+def _where(error: BaseException, name: str) -> str:
+    """`template-file:line` of a Jinja error: from the error, or from the template frames Jinja
+    puts into the traceback of errors raised while rendering."""
+    line = getattr(error, "lineno", None)
+    filename = getattr(error, "filename", None)
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    if filename:
+        parts = Path(filename).parts
+        filename = "/".join(parts[-2:]) if len(parts) > 1 else filename
+    return f"{filename or name}" + (f":{line}" if line else "")
+
+
 def _render_one(env, name: str, context: dict) -> str:
+    import os
+
     from jinja2 import TemplateError as JinjaError
     from jinja2 import TemplateNotFound
 
+    from octoscaffold.render.sandbox import TIME_LIMIT, RenderTimeout, time_limit
+
+    limit = float(os.environ.get("OCTOSCAFFOLD_RENDER_TIMEOUT") or TIME_LIMIT)
     try:
-        return env.get_template(name).render(context)
+        with time_limit(limit):
+            return env.get_template(name).render(context)
+    except RenderTimeout as error:
+        raise TemplateError(f"{_where(error, name)}: rendering took longer than {limit:g} s (an endless loop?)") from None
     except TemplateNotFound as error:
-        raise TemplateError(f"{name}: template file {error.name} not found") from None
+        raise TemplateError(f"{name}: template file {error.name} not found in the catalog folders") from None
     except JinjaError as error:
-        line = getattr(error, "lineno", None)
-        where = f"{getattr(error, 'filename', None) or name}" + (f":{line}" if line else "")
-        raise TemplateError(f"{where}: {error}") from None
+        raise TemplateError(f"{_where(error, name)}: {error}") from None
+    except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as error:
+        raise TemplateError(f"{_where(error, name)}: {type(error).__name__}: {error}") from None
 
 
 def render(spec: ProjectSpec, catalog: Catalog) -> Rendered:
@@ -183,7 +208,7 @@ def render(spec: ProjectSpec, catalog: Catalog) -> Rendered:
     from octoscaffold.spec.io import dump_spec
 
     template = catalog.get(spec.template)
-    env = _environment(catalog.root)
+    env = _environment(catalog.roots)
     context = _context(spec, template)
     base = spec.git.base_path
     sources: dict[str, tuple[str, str]] = {}

@@ -12,7 +12,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from octoscaffold.catalog import Catalog, Template
 from octoscaffold.errors import PromptError
@@ -187,15 +186,16 @@ def _phrase(text: str) -> re.Pattern[str]:
     return _rx(rf"(?<!\w){words}(?!\w)")
 
 
-@lru_cache(maxsize=8)
-def _keyword_rules(root: Path, ids: tuple[str, ...]) -> list[tuple[str, str, re.Pattern[str]]]:
-    from octoscaffold.catalog import load_catalog
+def _keyword_rules(catalog: Catalog) -> list[tuple[str, str, re.Pattern[str]]]:
+    return _compiled_keywords(tuple((t.id, tuple(t.manifest.keywords)) for t in catalog.templates.values()))
 
-    catalog = load_catalog(root)
+
+@lru_cache(maxsize=8)
+def _compiled_keywords(kinds: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, str, re.Pattern[str]]]:
     rules = []
-    for template in catalog.templates.values():
-        for keyword in {template.id.replace("-", " "), *template.manifest.keywords}:
-            rules.append((template.id, keyword, _phrase(keyword)))
+    for template_id, keywords in kinds:
+        for keyword in {template_id.replace("-", " "), *keywords}:
+            rules.append((template_id, keyword, _phrase(keyword)))
     # Longest phrases first: "aws lambda" beats "lambda".
     rules.sort(key=lambda r: (-len(r[1]), r[0], r[1]))
     return rules
@@ -205,7 +205,7 @@ def _kind(prompt: _Prompt, catalog: Catalog) -> str:
     masked = prompt.masked()
     scores: dict[str, tuple[int, int]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
-    for template_id, keyword, rule in _keyword_rules(catalog.root, tuple(catalog.ids())):
+    for template_id, keyword, rule in _keyword_rules(catalog):
         for match in rule.finditer(masked):
             taken = spans.get(template_id, [])
             if prompt.free(*match.span()) and all(match.end() <= a or match.start() >= b for a, b in taken):
