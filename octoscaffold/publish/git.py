@@ -3,7 +3,7 @@
 The commit is built with git plumbing: blobs go into the object database, a tree is assembled in a
 throw-away index file outside the repository (GIT_INDEX_FILE), and the branch is moved with a
 compare-and-swap `update-ref`. The working tree, the real index, HEAD and the stash are never
-read for writing, so a dirty checkout stays exactly as it was.
+written, so a dirty checkout stays exactly as it was.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import hashlib
 import io
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
@@ -23,7 +23,7 @@ from octoscaffold.publish.forge import redact
 
 ZERO = "0" * 40
 FILE_MODE = "100644"
-PUSH_TIMEOUT = 120  # seconds; a remote that hangs longer is reported as unreachable
+PUSH_TIMEOUT = 120  # seconds; a push that takes longer is stopped and reported
 
 # Git must fail rather than wait for a password nobody will type.
 _QUIET_ENV = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
@@ -51,7 +51,7 @@ class BranchPlan:
     changes: list[Change]
     message: str
     commit_sha: str | None = None
-    created: bool = field(default=False)
+    moved: bool = False  # this run moved the branch ref
 
     @property
     def ref(self) -> str:
@@ -75,9 +75,7 @@ def open_repo(path: Path | None) -> git.Repo:
 
 def author(repo: git.Repo) -> git.Actor:
     """The author from the user's git config; a clear error when it is not set."""
-    reader = repo.config_reader()
-    name = reader.get_value("user", "name", default="")
-    email = reader.get_value("user", "email", default="")
+    name, email = _config(repo, "user.name"), _config(repo, "user.email")
     missing = [key for key, value in (("user.name", name), ("user.email", email)) if not str(value).strip()]
     if missing:
         raise UserError(
@@ -85,6 +83,14 @@ def author(repo: git.Repo) -> git.Actor:
             hint='set them with git config --global user.name "Your Name" and user.email you@example.com',
         )
     return git.Actor(str(name), str(email))
+
+
+def _config(repo: git.Repo, key: str) -> str:
+    """A value as git itself resolves it (global, XDG, includes, GIT_CONFIG_GLOBAL...)."""
+    try:
+        return repo.git.config("--get", key)
+    except git.GitCommandError:
+        return ""
 
 
 def current_branch(repo: git.Repo) -> str | None:
@@ -238,12 +244,12 @@ def commit_branch(plan: BranchPlan, actor: git.Actor) -> None:
             hint="run the command again",
         ) from None
     plan.commit_sha = sha
-    plan.created = True
+    plan.moved = True
 
 
 def undo_branch(plan: BranchPlan) -> None:
     """Put the branch back where it was (delete it if this run created it); only if still ours."""
-    if not plan.created or plan.commit_sha is None:
+    if not plan.moved or plan.commit_sha is None:
         return
     repo = plan.repo
     try:
@@ -253,7 +259,7 @@ def undo_branch(plan: BranchPlan) -> None:
             repo.git.update_ref("-m", "octoscaffold: undo", plan.ref, plan.old_sha, plan.commit_sha)
     except git.GitCommandError:
         return  # someone moved it meanwhile: leave their work alone
-    plan.created = False
+    plan.moved = False
 
 
 def remote_url(repo: git.Repo, remote: str) -> str:
@@ -293,7 +299,10 @@ def push_failure(error: git.GitCommandError, remote: str, branch: str) -> str:
     lower = text.lower()
     rejected = re.search(r"^!\t\S+\t\[(?:remote )?rejected\]\s*(?:\((.*)\))?", text, re.MULTILINE)
     if "non-fast-forward" in lower or "fetch first" in lower:
-        return f"{remote} already has a branch {branch} with other commits, so the push was rejected"
+        return (
+            f"{remote} already has a branch {branch} with other commits, so the push was rejected "
+            f"(git fetch {remote} {branch}:{branch} and run again with --force, or choose another --branch)"
+        )
     if rejected:
         reason = rejected.group(1) or "no reason given"
         return f"{remote} rejected the push of {branch}: {reason}"

@@ -161,7 +161,7 @@ def _after_failed_push(plan, remote: str) -> str:
 
     action = plan.action
     git.undo_branch(plan)
-    if plan.created:  # could not undo: someone moved the branch meanwhile
+    if plan.moved:  # could not undo: someone moved the branch meanwhile
         return f"the local branch {plan.branch} was kept because it changed meanwhile; {remote} is unchanged"
     if action == "create":
         return f"no branch was kept locally and {remote} is unchanged"
