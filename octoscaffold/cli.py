@@ -157,7 +157,7 @@ _BRANCH_OPTIONS = [
     click.option("--base", metavar="BRANCH", help="Branch to start from and merge into (default: the current one)."),
     click.option("--branch", metavar="NAME", help="Review branch (default: octoscaffold/<project-slug>)."),
     click.option("--push", is_flag=True, help="Push the review branch (never forced)."),
-    click.option("--remote", default="origin", show_default=True, help="Remote to push to."),
+    click.option("--remote", metavar="NAME", default="origin", show_default=True, help="Remote to push to."),
     click.option(
         "--pr",
         is_flag=True,

@@ -133,18 +133,15 @@ def encoded(path: str) -> str:
     return quote(path, safe="")
 
 
-class _NoRedirect:
-    """Built lazily: urllib would resend the token to wherever a redirect points."""
+def _opener():
+    """A urllib opener that does not follow redirects: it would resend the token wherever they point."""
+    import urllib.request
 
-    @staticmethod
-    def handler():
-        import urllib.request
+    class Refuse(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            return None  # the 3xx answer becomes an HTTPError
 
-        class Refuse(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, req, fp, code, msg, headers, newurl):
-                return None  # the 3xx response becomes an HTTPError
-
-        return Refuse()
+    return urllib.request.build_opener(Refuse())
 
 
 class Api:
@@ -157,6 +154,7 @@ class Api:
         self.timeout = timeout
 
     def request(self, method: str, path: str, body: dict | None = None, what: str = "") -> object:
+        import http.client
         import socket
         import urllib.error
         import urllib.request
@@ -167,10 +165,9 @@ class Api:
         if data is not None:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
-        opener = urllib.request.build_opener(_NoRedirect.handler())
         doing = what or f"{method} {path}"
         try:
-            with opener.open(request, timeout=self.timeout) as response:
+            with _opener().open(request, timeout=self.timeout) as response:
                 text = response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             raise ForgeError(self._clean(self._http_failure(error, doing))) from None
@@ -181,8 +178,9 @@ class Api:
             if isinstance(reason, (socket.timeout, TimeoutError)):
                 raise ForgeError(f"{self.forge.name} did not answer within {self.timeout:g} s ({doing})") from None
             raise ForgeError(self._clean(f"cannot reach {self.forge.name} at {self.forge.api}: {reason}")) from None
-        except OSError as error:
-            raise ForgeError(self._clean(f"cannot reach {self.forge.name} at {self.forge.api}: {error}")) from None
+        except (OSError, http.client.HTTPException) as error:
+            reason = str(error) or type(error).__name__
+            raise ForgeError(self._clean(f"cannot reach {self.forge.name} at {self.forge.api}: {reason}")) from None
         try:
             return json.loads(text) if text.strip() else None
         except ValueError:

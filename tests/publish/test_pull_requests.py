@@ -120,6 +120,7 @@ def test_a_forge_that_does_not_answer_times_out(user_repo, http_origin, forge, m
     forge.delay = 5
     options = Options(repo=user_repo, pr=True, forge_url=forge.api("github"), timeout=0.5,
                       environ={"GITHUB_TOKEN": forge.token})
+    before = checkout_state(user_repo)
     started = time.monotonic()
     with pytest.raises(ForgeError) as failure:
         publish(scaffold.build(scaffold.plan(PROMPT)), options)
@@ -128,6 +129,7 @@ def test_a_forge_that_does_not_answer_times_out(user_repo, http_origin, forge, m
     assert forge.token not in str(failure.value)
     assert branches(user_repo) == ["main", BRANCH]  # pushed, so kept
     assert git(http_origin, "rev-parse", BRANCH) == git(user_repo, "rev-parse", BRANCH)
+    assert checkout_state(user_repo) == before
 
 
 def test_without_a_token_nothing_happens(user_repo, http_origin, forge, git_server):

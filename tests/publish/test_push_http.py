@@ -58,11 +58,14 @@ def test_a_diverged_remote_branch_is_never_overwritten(user_repo, http_origin, t
     git(other, "commit", "-q", "-m", "Their work")
     git(other, "push", "-q", "origin", BRANCH)
     theirs = git(http_origin, "rev-parse", BRANCH)
+    before = checkout_state(user_repo)
 
     line = one_error_line(run("new", PROMPT, "--repo", str(user_repo), "--push"), 3)
     assert f"origin already has a branch {BRANCH} with other commits" in line
+    assert f"git fetch origin {BRANCH}:{BRANCH}" in line
     assert git(http_origin, "rev-parse", BRANCH) == theirs
     assert branches(user_repo) == ["main"]
+    assert checkout_state(user_repo) == before
 
 
 def test_a_failed_push_after_force_puts_the_branch_back(user_repo, http_origin):
@@ -71,11 +74,13 @@ def test_a_failed_push_after_force_puts_the_branch_back(user_repo, http_origin):
     hook = http_origin / "hooks/pre-receive"
     hook.write_text("#!/bin/sh\nexit 1\n")
     hook.chmod(0o755)
+    before = checkout_state(user_repo)
     line = one_error_line(
         run("new", PROMPT + ' in the region "eu-west-1"', "--repo", str(user_repo), "--push", "--force"), 3
     )
     assert f"the local branch {BRANCH} is back at its previous commit and origin is unchanged" in line
     assert git(user_repo, "rev-parse", BRANCH) == tip
+    assert checkout_state(user_repo) == before
 
 
 def test_an_unreachable_remote_keeps_nothing(user_repo):
