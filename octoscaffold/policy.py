@@ -137,7 +137,7 @@ def _runbooks(spec: ProjectSpec, manifest: Manifest) -> None:
 def _secrets(spec: ProjectSpec) -> None:
     """A variable that looks like a secret becomes Sensitive, and its value is dropped: Octopus
     keeps sensitive values, git never sees them (neither in OCL nor in the stored spec)."""
-    from octoscaffold.render.checks import SECRET_NAME
+    from octoscaffold.spec.naming import SECRET_NAME
 
     for variable in spec.variables:
         if SECRET_NAME.search(variable.name) and variable.type == "String":

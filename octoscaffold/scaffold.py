@@ -79,7 +79,20 @@ def build(spec: ProjectSpec, catalog: Catalog | None = None) -> Scaffold:
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise TemplateError(f"template {spec.template} rendered a broken project: {problems[0]}{more}")
+    blocking = lint_errors(spec, view, rendered.template.manifest)
+    if blocking:
+        more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
+        raise TemplateError(f"template {spec.template} rendered a project that fails lint: {blocking[0]}{more}")
     return Scaffold(rendered, find_prerequisites(spec, view, rendered.template.manifest))
+
+
+def lint_errors(spec: ProjectSpec, view, manifest=None) -> list[str]:
+    """Lint findings of error severity in a generated project: nothing that fails them is written.
+    Rules for practices the spec switched off do not apply."""
+    from octoscaffold.lint import blocking, config_for_spec, lint_view
+
+    findings = blocking(lint_view(view, config_for_spec(spec, manifest)))
+    return [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}" for f in findings]
 
 
 def write(scaffold: Scaffold, out: Path, *, force: bool = False) -> list[Path]:

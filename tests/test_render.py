@@ -205,3 +205,12 @@ def test_spec_variables_with_one_name_become_one_variable_with_scoped_values():
         ("https://test.example", ("development", "test")),
         ("https://example", ("production",)),
     ]
+
+
+def test_output_that_fails_lint_is_refused(tmp_path):
+    body = ('step "deploy-site" {\n  name = "Deploy Site"\n  action {\n    action_type = "Octopus.IIS"\n'
+            '    notes = "n"\n    packages {\n      package_id = "site"\n    }\n  }\n}')
+    catalog = _catalog(tmp_path, {"evil/template.yaml": MANIFEST, "evil/deployment_process.ocl.j2": body,
+                                  "evil/variables.ocl.j2": ""})
+    with pytest.raises(TemplateError, match=r"fails lint: deployment_process.ocl:\d+:\d+: PROC003"):
+        build(spec_from_data({"project": {"name": "X"}, "template": "evil"}), catalog)

@@ -109,17 +109,14 @@ def check_folder(folder: Path, *, update: bool = False) -> list[TemplateCheck]:
 
 
 def _lint(spec, files: dict[str, str], result: TemplateCheck, example: str) -> None:
-    """Lint errors in generated output are problems (warnings are the author's choice)."""
-    try:
-        from octoscaffold.lint import lint_view
-    except ImportError:
-        return
+    """Lint warnings in generated output are problems too: a template sets the example."""
+    from octoscaffold.lint import config_for_spec, lint_view
     from octoscaffold.ocl.view import view_from_texts
 
     prefix = f"{spec.git.base_path}/"
     view = view_from_texts({p[len(prefix):]: t for p, t in files.items() if p.startswith(prefix)})
-    for finding in lint_view(view):
-        if finding.severity == "error":
+    for finding in lint_view(view, config_for_spec(spec, result.template.manifest)):
+        if finding.severity in ("error", "warning"):
             result.problems.append(
                 f"{result.template.id}/{example}: {finding.path}:{finding.line}:{finding.column}: "
                 f"{finding.rule} {finding.message}"

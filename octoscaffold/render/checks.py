@@ -14,13 +14,12 @@ import re
 from typing import Iterable
 
 from octoscaffold.ocl.view import Action, Element, Process, ProjectView
-from octoscaffold.spec.naming import slugify
+from octoscaffold.spec.naming import SECRET_NAME, slugify
 
 _EXPRESSION = re.compile(r"#\{([^}]*)\}")
 _PROJECT_VARIABLE = re.compile(r"(?<![\w.])(Project(?:\.[A-Za-z0-9_]+)+)")
 _PACKAGE_REFERENCE = re.compile(r"Octopus\.Action\.Package\[([^\]]*)\]")
 _STEP_REFERENCE = re.compile(r"Octopus\.(?:Action|Step)\[([^\]]+)\]")
-SECRET_NAME = re.compile(r"password|secret|token|api\.?key|connectionstring|private\.?key", re.IGNORECASE)
 
 
 def _texts(action: Action) -> Iterable[tuple[Element, str]]:

@@ -17,6 +17,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _STEP_NAME_BAD = re.compile(r"[^\w .,#-]", re.UNICODE)
 _PACKAGE_REF_BAD = re.compile(r"[^A-Za-z0-9.,_#-]+")
+# Variable names that look like secrets: their values belong in Octopus as Sensitive, never in git.
+SECRET_NAME = re.compile(r"password|secret|token|api\.?key|connectionstring|private\.?key", re.IGNORECASE)
 
 
 def slugify(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Iterator
 
-from octoscaffold.render.checks import SECRET_NAME
+from octoscaffold.spec.naming import SECRET_NAME
 
 from ..context import EXPRESSION, Context, action_texts, step_texts
 from ..model import Hit, rule
