@@ -52,11 +52,9 @@ KNOWN_TEMPLATE_FINDINGS = {
     # these kinds deploy to targets and have no step that checks for them.
     "database-migration": {"SET002"},
     "helm": {"SET002"},
-    "iis": {"SET002"},
     "kubernetes": {"SET002"},
     "kustomize": {"SET002"},
     "progressive": {"SET002"},
-    "windows-service": {"SET002"},
 }
 
 

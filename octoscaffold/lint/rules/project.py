@@ -8,7 +8,7 @@ from typing import Iterator
 from ..context import SECURITY, Context, is_scan, is_target_action
 from ..model import Hit, rule
 
-TARGET_CHECK = re.compile(r"target|machine|health", re.IGNORECASE)
+TARGET_CHECK = re.compile(r"target|machine|health|servers? (?:were|are) (?:deployed|available)", re.IGNORECASE)
 
 
 @rule("SET001", "warning", "no versioning strategy")
