@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from octoscaffold import __version__
+from octoscaffold.catalog.command import catalog_option
 from octoscaffold.errors import EXIT_FOUND, OctoscaffoldError
 
 SEED = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"'
@@ -202,35 +203,6 @@ def _publish(result, out: Path | None, force: bool, options: dict) -> None:
     _report_review(result, outcome)
 
 
-@cli.command()
-@click.argument("prompt")
-@_out_option
-@_force_option
-@_branch_options
-def new(prompt: str, out: Path | None, force: bool, **options) -> None:
-    """Scaffold a project from a PROMPT into --out, or onto a review branch.
-
-    Writes .octopus/<slug>/ (deployment_process.ocl, deployment_settings.ocl,
-    variables.ocl, schema_version.ocl, runbooks/) and the resolved spec in
-    .octoscaffold/<slug>.yaml, then lists what must exist in Octopus.
-
-    Without --out, inside a git repository (or with --repo), the files are
-    committed to the branch octoscaffold/<slug> without touching the checkout;
-    --push pushes it and --pr opens a pull request.
-
-    \b
-    Example:
-      octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"' --out .
-      octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM"' --pr
-    """
-    from octoscaffold import scaffold
-
-    spec = scaffold.plan(prompt)
-    _echo_warnings(spec.warnings)
-    result = scaffold.build(spec)
-    _publish(result, out, force, options)
-
-
 def _parser_options(function):
     """--parser, --model and --base-url: how a prompt is understood."""
     function = click.option(
@@ -252,15 +224,59 @@ def _parser_options(function):
     )(function)
 
 
-def _understood(prompt: str, parser: str, model: str | None, base_url: str | None):
+def _understood(prompt: str, parser: str, model: str | None, base_url: str | None, catalog=None, *, err: bool):
+    """The resolved spec of a prompt. Says which parser understood it (on stderr when stdout
+    carries the result), then what it did not understand."""
     from octoscaffold import scaffold
 
-    spec, used = scaffold.plan_with(prompt, parser=parser, model=model, base_url=base_url)
-    if parser == "auto":
-        how = f"the LLM parser ({model})" if used == "llm" else "the rules parser (no model configured)"
-        click.echo(f"octoscaffold: understood by {how}", err=True)
+    spec, used = scaffold.plan_with(prompt, catalog, parser=parser, model=model, base_url=base_url)
+    how = f"the LLM parser ({model})" if used == "llm" else "the rules parser"
+    if parser == "auto" and used == "rules":
+        how += " (no model configured)"
+    click.echo(f"octoscaffold: understood by {how}" if err else f"Understood by {how}.", err=err)
     _echo_warnings(spec.warnings, used)
     return spec
+
+
+@cli.command()
+@click.argument("prompt")
+@_out_option
+@_force_option
+@_branch_options
+@_parser_options
+@catalog_option
+def new(
+    prompt: str,
+    out: Path | None,
+    force: bool,
+    parser: str,
+    model: str | None,
+    base_url: str | None,
+    catalogs: tuple[Path, ...],
+    **options,
+) -> None:
+    """Scaffold a project from a PROMPT into --out, or onto a review branch.
+
+    Writes .octopus/<slug>/ (deployment_process.ocl, deployment_settings.ocl,
+    variables.ocl, schema_version.ocl, runbooks/) and the resolved spec in
+    .octoscaffold/<slug>.yaml, then lists what must exist in Octopus.
+
+    Without --out, inside a git repository (or with --repo), the files are
+    committed to the branch octoscaffold/<slug> without touching the checkout;
+    --push pushes it and --pr opens a pull request.
+
+    \b
+    Example:
+      octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"' --out .
+      octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM"' --pr
+    """
+    from octoscaffold import scaffold
+    from octoscaffold.catalog import load_catalog
+
+    catalog = load_catalog(extra=catalogs)
+    spec = _understood(prompt, parser, model, base_url, catalog, err=False)
+    result = scaffold.build(spec, catalog)
+    _publish(result, out, force, options)
 
 
 @cli.command()
@@ -274,7 +290,8 @@ def _understood(prompt: str, parser: str, model: str | None, base_url: str | Non
     help="Output format of the spec.",
 )
 @_parser_options
-def plan(prompt: str, fmt: str, parser: str, model: str | None, base_url: str | None) -> None:
+@catalog_option
+def plan(prompt: str, fmt: str, parser: str, model: str | None, base_url: str | None, catalogs: tuple[Path, ...]) -> None:
     """Print the spec a PROMPT resolves to, without writing anything.
 
     Save it, edit it, and render it with `octoscaffold render`.
@@ -283,9 +300,10 @@ def plan(prompt: str, fmt: str, parser: str, model: str | None, base_url: str | 
     Example:
       octoscaffold plan 'Create an AWS Lambda project called "Audit Trail" in the us-west-2 region' > spec.yaml
     """
+    from octoscaffold.catalog import load_catalog
     from octoscaffold.spec import dump_spec
 
-    spec = _understood(prompt, parser, model, base_url)
+    spec = _understood(prompt, parser, model, base_url, load_catalog(extra=catalogs), err=True)
     click.echo(dump_spec(spec, fmt), nl=False)
 
 
@@ -294,7 +312,8 @@ def plan(prompt: str, fmt: str, parser: str, model: str | None, base_url: str | 
 @_out_option
 @_force_option
 @_branch_options
-def render(spec_file: Path, out: Path | None, force: bool, **options) -> None:
+@catalog_option
+def render(spec_file: Path, out: Path | None, force: bool, catalogs: tuple[Path, ...], **options) -> None:
     """Render a SPEC file (YAML or JSON) into --out or onto a review branch, without a prompt.
 
     A minimal spec is enough; missing fields take the best-practice defaults.
@@ -308,7 +327,9 @@ def render(spec_file: Path, out: Path | None, force: bool, **options) -> None:
     from octoscaffold import scaffold
     from octoscaffold.spec import load_spec
 
-    result = scaffold.build(load_spec(spec_file))
+    from octoscaffold.catalog import load_catalog
+
+    result = scaffold.build(load_spec(spec_file), load_catalog(extra=catalogs))
     _publish(result, out, force, options)
 
 

@@ -37,6 +37,7 @@ def test_new_writes_the_project_and_says_what_must_exist(tmp_path):
                    'base path ".octopus/octopub-sam"'):
         assert needed in out, needed
     assert result.stderr == ""
+    assert out.startswith("Understood by the rules parser (no model configured).\nWrote 6 files")
 
 
 def test_plan_then_render_gives_the_same_files_as_new(tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-_catalog_option = click.option(
+catalog_option = click.option(
     "--catalog",
     "catalogs",
     multiple=True,
@@ -35,7 +35,7 @@ def catalog() -> None:
 
 @catalog.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_catalog_option
+@catalog_option
 def list_command(fmt: str, catalogs: tuple[Path, ...]) -> None:
     """List every template: id, version, source and title.
 
@@ -67,7 +67,7 @@ def list_command(fmt: str, catalogs: tuple[Path, ...]) -> None:
 
 @catalog.command("show")
 @click.argument("template_id", metavar="ID")
-@_catalog_option
+@catalog_option
 def show_command(template_id: str, catalogs: tuple[Path, ...]) -> None:
     """Show one template: description, keywords, parameters, runbooks, prerequisites.
 

@@ -174,7 +174,7 @@ def test_dry_run_prints_the_plan_and_changes_nothing_anywhere(user_repo, origin)
     assert result.exit_code == 0, result.output
     assert everything() == before
     out = result.stdout
-    assert out.startswith("Dry run: nothing was written, pushed or opened.")
+    assert out.startswith("Understood by the rules parser (no model configured).\nDry run: nothing was written, pushed or opened.")
     assert f"Branch {BRANCH} would be created from main" in out
     for path in GENERATED:
         assert f"  A {path}" in out
