@@ -13,23 +13,14 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from octoscaffold.ocl.view import Action, Element, Process, ProjectView
+from octoscaffold.lint.context import action_texts
+from octoscaffold.ocl.view import Element, Process, ProjectView
 from octoscaffold.spec.naming import SECRET_NAME, slugify
 
 _EXPRESSION = re.compile(r"#\{([^}]*)\}")
 _PROJECT_VARIABLE = re.compile(r"(?<![\w.])(Project(?:\.[A-Za-z0-9_]+)+)")
 _PACKAGE_REFERENCE = re.compile(r"Octopus\.Action\.Package\[([^\]]*)\]")
 _STEP_REFERENCE = re.compile(r"Octopus\.(?:Action|Step)\[([^\]]+)\]")
-
-
-def _texts(action: Action) -> Iterable[tuple[Element, str]]:
-    for prop in action.properties.values():
-        if isinstance(prop.value, str):
-            yield prop, prop.value
-    for package in action.packages:
-        for prop in package.properties.values():
-            if isinstance(prop.value, str):
-                yield prop, prop.value
 
 
 def _process_problems(process: Process, defined: set[str]) -> Iterable[str]:
@@ -41,7 +32,7 @@ def _process_problems(process: Process, defined: set[str]) -> Iterable[str]:
         seen.setdefault(step.slug, step)
         for action in step.actions:
             packages = {package.name for package in action.packages}
-            for element, text in [*_texts(action), *((p, p.value) for p in step.properties.values())]:
+            for element, text in [*action_texts(action), *((p, p.value) for p in step.properties.values())]:
                 for expression in _EXPRESSION.findall(text):
                     for name in _PACKAGE_REFERENCE.findall(expression):
                         if name not in packages:
