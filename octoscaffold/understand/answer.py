@@ -126,13 +126,9 @@ def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
         branches = out.get("anyOf")
         if branches and all(set(b) == {"type"} and isinstance(b["type"], str) for b in branches):
             # `anyOf: [{type: string}, {type: null}]` says the same as `type: [string, null]`.
+            # Enums keep the anyOf form: llama.cpp's grammar ignores an enum beside a type list.
             out["type"] = [b["type"] for b in out.pop("anyOf")]
-        elif branches and len(branches) == 2 and {"type": "null"} in branches:
-            other = next(b for b in branches if b != {"type": "null"})
-            if set(other) == {"enum", "type"} and other["type"] == "string":
-                # The same for an enum: `type: [string, null]` with null among the values.
-                del out["anyOf"]
-                out.update(type=["string", "null"], enum=[*other["enum"], None])
+
         if out.get("type") == "object" or "properties" in out:
             out["type"] = "object"
             out["required"] = list(out.get("properties", {}))
@@ -149,8 +145,11 @@ def answer_schema(template_ids: list[str]) -> dict[str, Any]:
     and a wrong one is caught by validation and sent back."""
     schema = strict_schema(Answer)
     properties = schema["properties"]
-    # null stays allowed: it is how the model says that no template fits.
-    properties["template"]["enum"] = [*sorted(template_ids), None]
+    # null stays allowed: it is how the model says that no template fits. An anyOf rather than
+    # `type: [string, null]`, so that llama.cpp's grammar keeps the enum too.
+    template = properties["template"]
+    del template["type"]
+    template["anyOf"] = [{"type": "string", "enum": sorted(template_ids)}, {"type": "null"}]
     return schema
 
 

@@ -239,7 +239,8 @@ class _Conversation:
     def _spec(self, content: str) -> tuple[ProjectSpec | None, str]:
         """The spec from an answer, or None and the problem to send back."""
         try:
-            data = json.loads(_json_text(content))
+            # strict=False: a raw newline inside a string is no reason to ask again.
+            data = json.loads(_json_text(content), strict=False)
         except json.JSONDecodeError as error:
             return None, f"it is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
         try:

@@ -54,8 +54,19 @@ def test_no_refs_titles_or_defaults():
 def test_template_enum_is_the_catalog_plus_null():
     catalog = load_catalog()
     schema = answer_schema(catalog.ids())
-    assert schema["properties"]["template"]["enum"] == [*catalog.ids(), None]
-    assert schema["properties"]["template"]["type"] == ["string", "null"]
+    assert schema["properties"]["template"]["anyOf"] == [
+        {"type": "string", "enum": catalog.ids()},
+        {"type": "null"},
+    ]
+
+
+def test_enums_stay_in_an_any_of():
+    """llama.cpp turns a schema into a grammar, and drops an enum that sits beside a type list."""
+    schema = answer_schema(["a"])
+    mode = schema["properties"]["tenancy"]["anyOf"][0]["properties"]["mode"]
+    assert mode == {
+        "anyOf": [{"enum": ["untenanted", "tenanted", "tenanted-or-untenanted"], "type": "string"}, {"type": "null"}]
+    }
 
 
 def test_converter_on_a_small_model():
