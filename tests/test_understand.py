@@ -158,3 +158,39 @@ def test_choice_parameters_come_from_the_manifest(tmp_path):
     spec = understand('Create an infrastructure as code project called "Net" for Azure storage', catalog)
     assert spec.template == "infra" and spec.parameters == {"cloud": "azure"}
     assert spec.warnings == ['not understood: "storage"']
+
+
+@pytest.mark.parametrize(
+    ("prompt", "template", "name", "extra"),
+    [
+        ('I need a new Octopus project for our payments API running on Kubernetes, call it "Payments API"',
+         "kubernetes", "Payments API", {}),
+        ('Set up a Helm chart deployment named "Grafana" for the Observability group', "helm", "Grafana",
+         {"project.group": "Observability"}),
+        ('We deploy a Windows service called "Rates Engine" to Dev, Test and Production', "windows-service",
+         "Rates Engine", {"lifecycle.environments": ["Dev", "Test", "Production"]}),
+        ('lambda function "Thumbnailer" in us-east-2 with semantic versioning', "aws-lambda", "Thumbnailer",
+         {"parameters.region": "us-east-2", "versioning.strategy": "semantic"}),
+        ('GitOps with Argo CD for "Storefront"', "argo-cd", "Storefront", {}),
+        ('Create a database migration project with Flyway for "Orders DB" on SQL Server', "database-migration",
+         "Orders DB", {"parameters.database_engine": "sql-server"}),
+        ('Deploy a docker container to a VM; project name: "Status"', "docker", "Status", {}),
+    ],
+)
+def test_unseen_phrasings(prompt, template, name, extra):
+    spec = understand(prompt, CATALOG)
+    data = spec.model_dump(by_alias=True)
+    assert (spec.template, spec.project.name) == (template, name)
+    for path, value in extra.items():
+        assert _path(data, path) == value
+
+
+def test_quoted_values_nobody_used_are_reported():
+    spec = understand('Orchestrate the deployment of "Web", "API" and "DB" in a project called "Train"', CATALOG)
+    assert spec.template == "orchestration"
+    assert spec.warnings == ['not understood: "Web" "API" and "DB"']
+
+
+def test_several_quoted_values_and_no_name_is_an_error():
+    with pytest.raises(PromptError, match="does not say which quoted value is the project's name"):
+        understand('Create a Kubernetes project for "Web" and "API"', CATALOG)

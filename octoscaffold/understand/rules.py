@@ -31,7 +31,8 @@ _FILLER = set(
     """a an the and or with in into for to of on at by please i we want need would like me us our my
     create creates make build generate scaffold set setup up new add octopus deploy deploys deploying
     deployment project projects called named titled that which it this using use uses should can be
-    is are will support supports supporting allow allows allowing also just some""".split()
+    is are will support supports supporting allow allows allowing also just some run runs running
+    our its their""".split()
 )
 _AWS_REGION = re.compile(
     r"\b((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast"
@@ -65,7 +66,7 @@ def _quoted(match: re.Match, name: str) -> str | None:
 
 
 _NAME_RULES = [
-    _rx(rf"\b(?:called|named|titled|name\s+it|with\s+the\s+name|name\s*:)\s+{_value('n')}"),
+    _rx(rf"\b(?:called|named|titled|(?:call|name)\s+it|with\s+the\s+name|(?:project\s+)?name\s*(?::|is))\s+{_value('n')}"),
     re.compile(rf"\b(?:[Cc]alled|[Nn]amed|[Tt]itled)\s+{_WORDS.format('n')}"),
     _rx(rf"\bproject\s+(?:for\s+)?{_value('n')}"),
     _rx(rf"{_value('n')}(?=\s+(?:[\w/-]+\s+){{0,3}}project\b)"),
@@ -75,7 +76,7 @@ _GROUP_RULES = [
     _rx(rf"\b(?:in|into|under)\s+(?:the\s+)?{_value('g')}\s+(?:project\s+)?group\b"),
     _rx(rf"\b(?:project\s+)?group\s*:?\s*{_value('g')}"),
     re.compile(rf"\b(?:in|into|under)\s+(?:the\s+)?(?:project\s+)?group\s+{_WORDS.format('g')}"),
-    re.compile(rf"\b(?:in|into|under)\s+the\s+{_WORDS.format('g')}\s+(?:project\s+)?group\b"),
+    re.compile(rf"\b(?i:in|into|under|for)\s+the\s+{_WORDS.format('g')}\s+(?i:project\s+)?(?i:group)\b"),
 ]
 _SPACE_RULES = [
     _rx(rf"\b(?:in|into)\s+(?:the\s+)?space\s+(?:called\s+|named\s+)?{_value('s')}"),
@@ -93,8 +94,10 @@ _ENVIRONMENT_RULES = [
     _rx(rf"\b(?:with|and|has|having|across|through)\s+(?:the\s+)?environments?\s*:?\s+{_LIST}"),
     _rx(rf"\benvironments?\s*:\s*{_LIST}"),
     _rx(rf"\b(?:with|and|has|having|across|through)\s+(?:the\s+)?{_LIST}\s+environments\b"),
-    _rx(rf"\b(?:deploying|deploys|deploy|deployed|promoting|promotes|promoted|going|goes|released?)\s+"
-        rf"(?:it\s+)?(?:from\s+|to\s+|through\s+|across\s+)?{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
+    _rx(rf"\b(?:deploying|deploys|deploy|deployed|released?)\s+(?:it\s+)?(?:to|through|across|into)\s+"
+        rf"{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
+    _rx(rf"\b(?:promoting|promotes|promoted|promote|going|goes)\s+(?:it\s+)?(?:from\s+|through\s+|across\s+)?{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
+    re.compile(rf"\b(?i:to|through|across)\s+(?P<list>[A-Z][\w.-]*(?:{_SEP}[A-Z][\w.-]*)+)(?=\s*(?:(?i:environments?)\b|[.;]|$))"),
     _rx(rf"\b(?:across|through)\s+{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
 ]
 _TENANT_RULES = [
@@ -160,18 +163,21 @@ class _Prompt:
                     return match
         return None
 
-    def masked(self) -> str:
-        """The text with used parts and quoted values blanked out (positions kept)."""
+    def unused(self) -> str:
+        """The text with the used parts blanked out (positions kept)."""
         chars = list(self.text)
         for a, b in self.used:
             chars[a:b] = " " * (b - a)
-        text = "".join(chars)
-        return re.sub(r""""(?:[^"\\]|\\.)*"|“[^”]*”""", lambda m: " " * len(m.group()), text)
+        return "".join(chars)
+
+    def masked(self) -> str:
+        """The unused text with quoted values blanked out too: names never select a kind."""
+        return re.sub(r""""(?:[^"\\]|\\.)*"|“[^”]*”""", lambda m: " " * len(m.group()), self.unused())
 
     def leftovers(self) -> list[str]:
         fragments = []
-        for piece in re.split(r"\s{2,}|[.;!?](?:\s|$)", self.masked()):
-            words = re.findall(r"[\w'/-]+", piece)
+        for piece in re.split(r"\s{2,}|[.;!?](?:\s|$)", self.unused()):
+            words = re.findall(r"[\w'/-]+|\"(?:[^\"\\]|\\.)*\"|“[^”]*”", piece)
             if any(w.lower() not in _FILLER for w in words):
                 while words and words[0].lower() in _FILLER:
                     words.pop(0)
@@ -252,6 +258,22 @@ def _parameters(prompt: _Prompt, template: Template) -> dict:
     return parameters
 
 
+def _only_quoted_value(prompt: _Prompt) -> str:
+    """Without "called ...", the one quoted value no other rule used is the name."""
+    values = [
+        m for m in re.finditer(_Q.format("n"), prompt.text) if prompt.free(*m.span()) and _quoted(m, "n")
+    ]
+    if len(values) != 1:
+        error = PromptError(
+            "the prompt names no project" if not values else "the prompt does not say which quoted value is the project's name",
+            hint="""give the name in quotes after "called", e.g. 'called "My App"'""",
+        )
+        error.missing = "name"
+        raise error
+    prompt.used.append(values[0].span())
+    return _quoted(values[0], "n") or ""
+
+
 def _runbooks(match: re.Match) -> list[dict]:
     if match.groupdict().get("task"):
         task = " ".join(match.group("task").split())
@@ -273,11 +295,8 @@ def understand(text: str, catalog: Catalog) -> ProjectSpec:
     data: dict = {"project": {}, "prompt": text}
 
     name = prompt.first(_NAME_RULES)
-    if name is None or not _quoted(name, "n"):
-        error = PromptError("the prompt names no project", hint="""give the name in quotes, e.g. 'called "My App"'""")
-        error.missing = "name"
-        raise error
-    data["project"]["name"] = _quoted(name, "n")
+    if name is not None and _quoted(name, "n"):
+        data["project"]["name"] = _quoted(name, "n")
     for key, rules, group in (("group", _GROUP_RULES, "g"), ("space", _SPACE_RULES, "s")):
         match = prompt.first(rules)
         if match:
@@ -336,11 +355,16 @@ def understand(text: str, catalog: Catalog) -> ProjectSpec:
     if settings:
         data["settings"] = settings
 
+    if "name" not in data["project"]:
+        data["project"]["name"] = _only_quoted_value(prompt)
     template_id = _kind(prompt, catalog)
     data["template"] = template_id
     parameters = _parameters(prompt, catalog.get(template_id))
     if parameters:
         data["parameters"] = parameters
 
-    data["warnings"] = [f'not understood: "{fragment}"' for fragment in prompt.leftovers()]
+    data["warnings"] = [
+        f"not understood: {fragment}" if '"' in fragment else f'not understood: "{fragment}"'
+        for fragment in prompt.leftovers()
+    ]
     return spec_from_data(data, "prompt")
