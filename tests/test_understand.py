@@ -193,4 +193,4 @@ def test_quoted_values_nobody_used_are_reported():
 
 def test_several_quoted_values_and_no_name_is_an_error():
     with pytest.raises(PromptError, match="does not say which quoted value is the project's name"):
-        understand('Create a Kubernetes project for "Web" and "API"', CATALOG)
+        understand('Create a Kubernetes project with "Web" and "API"', CATALOG)
