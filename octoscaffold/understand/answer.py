@@ -153,6 +153,30 @@ def answer_schema(template_ids: list[str]) -> dict[str, Any]:
     return schema
 
 
+def bounded_schema(schema: dict[str, Any], max_length: int = 100, max_items: int = 20) -> dict[str, Any]:
+    """The schema with every string and list bounded, for servers that turn it into a grammar
+    (llama.cpp, vLLM): a small model otherwise rambles inside one string until the token limit.
+    Not for OpenAI's strict mode, which does not take these keywords."""
+
+    def bound(node: Any) -> Any:
+        if isinstance(node, list):
+            return [bound(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: bound(value) for key, value in node.items()}
+        kind = out.get("type")
+        if isinstance(kind, list):
+            # llama.cpp drops bounds beside a type list: one branch per type instead.
+            out["anyOf"] = [bound({"type": k}) for k in out.pop("type")]
+        elif kind == "string" and "enum" not in out:
+            out["maxLength"] = max_length
+        elif kind == "array":
+            out["maxItems"] = max_items
+        return out
+
+    return bound(schema)
+
+
 def _without_nulls(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_nulls(v) for k, v in value.items() if v is not None}

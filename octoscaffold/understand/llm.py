@@ -23,7 +23,7 @@ from octoscaffold.catalog import Catalog
 from octoscaffold.config import LLMSettings, api_key_for, llm_settings
 from octoscaffold.errors import LLMError, PromptError, SpecError, UserError
 from octoscaffold.spec.model import ProjectSpec
-from octoscaffold.understand.answer import Answer, answer_schema, to_spec_data
+from octoscaffold.understand.answer import Answer, answer_schema, bounded_schema, to_spec_data
 from octoscaffold.understand.instructions import retry_message, system_prompt
 from octoscaffold.understand.progress import Progress, silent
 
@@ -138,7 +138,7 @@ class _Conversation:
             body["response_format"] = {"type": "json_object"}
             if not settings.is_openai:
                 # llama.cpp and vLLM constrain decoding to a schema given here.
-                body["response_format"]["schema"] = self.schema
+                body["response_format"]["schema"] = bounded_schema(self.schema)
         if settings.is_openai:
             body["max_completion_tokens"] = settings.max_tokens
         else:

@@ -132,3 +132,16 @@ def test_an_object_of_nulls_says_nothing():
     empty = {"enabled": None, "environments": [], "instructions": None, "team": None}
     data = to_spec_data(Answer.model_validate(answer(approval=empty)), "p")
     assert "approval" not in data
+
+
+def test_bounded_schema_for_grammar_servers():
+    from octoscaffold.understand.answer import bounded_schema
+
+    schema = bounded_schema(answer_schema(["a"]), max_length=50, max_items=5)
+    name = schema["properties"]["project"]["properties"]["name"]
+    assert name["anyOf"] == [{"type": "string", "maxLength": 50}, {"type": "null"}]
+    environments = schema["properties"]["lifecycle"]["anyOf"][0]["properties"]["environments"]
+    assert environments["maxItems"] == 5 and environments["items"]["maxLength"] == 50
+    template = schema["properties"]["template"]["anyOf"][0]
+    assert "maxLength" not in template  # an enum needs no bound
+    assert "maxLength" not in keys(answer_schema(["a"]))  # never in the strict schema
