@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from octoscaffold import __version__
-from octoscaffold.catalog.command import catalog_option
+from octoscaffold.commands.catalog import catalog_option
 from octoscaffold.errors import EXIT_FOUND, OctoscaffoldError
 
 SEED = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"'
@@ -17,8 +17,8 @@ SEED = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "
 # Commands defined beside the library they drive, imported only when used (keeps start-up fast).
 LAZY_COMMANDS = {
     "lint": "octoscaffold.lint.command:lint",
-    "catalog": "octoscaffold.catalog.command:catalog",
-    "spec": "octoscaffold.spec.command:spec",
+    "catalog": "octoscaffold.commands.catalog:catalog",
+    "spec": "octoscaffold.commands.spec:spec",
 }
 
 
