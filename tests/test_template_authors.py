@@ -184,3 +184,33 @@ def test_malicious_templates_are_stopped_with_the_template_named(tmp_path, monke
     assert "root:" not in message  # nothing of /etc/passwd leaked
     if attack in ("dunder", "globals", "memory", "power", "loop"):
         assert "deployment_process.ocl.j2:3" in message  # the offending line
+
+
+def test_catalogs_named_in_the_repository_and_user_config(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    write(repo, {
+        **{f"catalog/{k}": v for k, v in acme_template("acme-service", "Repo service", "acme service").items()},
+        "catalog/_shared/acme-note.txt": "repo",
+        ".octoscaffold.toml": '[catalog]\npaths = ["catalog"]\n',
+        "app/src/.keep": "",
+    })
+    home = write(tmp_path / "home", {
+        **{f"mine/{k}": v for k, v in acme_template("acme-batch", "My batch", "acme batch").items()},
+        "mine/_shared/acme-note.txt": "user",
+    })
+    write(home, {".config/octoscaffold/config.toml": f'[catalog]\npaths = ["{home / "mine"}"]\n'})
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.chdir(repo / "app" / "src")
+    catalog = load_catalog()
+    assert catalog.get("acme-service").source.startswith(".octoscaffold.toml")
+    assert catalog.get("acme-batch").source.startswith("user config")
+    assert [s.origin.split(" ")[0] for s in catalog.sources][:2] == [".octoscaffold.toml", "user"]
+
+
+def test_a_bad_catalog_table_is_a_clear_error(tmp_path, monkeypatch):
+    write(tmp_path, {".octoscaffold.toml": "[catalog]\npaths = \"catalog\"\n"})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["catalog", "list"])
+    assert result.exit_code == 2
+    assert "[catalog] paths must be a list of folders" in result.stderr

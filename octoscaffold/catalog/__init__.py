@@ -188,27 +188,65 @@ def entry_point_sources() -> list[Source]:
     return sources
 
 
-def catalog_sources(extra: tuple[Path, ...] = (), configured: tuple[Path, ...] = ()) -> list[Source]:
+def configured_sources(start: Path | None = None) -> list[Source]:
+    """Catalog folders named in `[catalog] paths` of the repository's `.octoscaffold.toml` (found
+    from `start` upwards), then of the user config; relative paths are relative to their file."""
+    from octoscaffold.config import find_repository_config, user_config_path
+
+    sources = []
+    for path, origin in ((find_repository_config(start), ".octoscaffold.toml"), (user_config_path(), "user config")):
+        if path is None or not path.is_file():
+            continue
+        for folder in _catalog_paths(path):
+            sources.append(Source(folder, f"{origin} ({path})"))
+    return sources
+
+
+def _catalog_paths(path: Path) -> list[Path]:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 only
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise UserError(f"{path}: cannot read settings ({error})") from None
+    table = data.get("catalog", {})
+    paths = table.get("paths", []) if isinstance(table, dict) else None
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise UserError(f"{path}: [catalog] paths must be a list of folders", hint='e.g. paths = ["catalog"]')
+    return [(path.parent / p).resolve() for p in paths]
+
+
+def catalog_sources(extra: tuple[Path, ...] = (), configured: tuple[Path, ...] | None = None) -> list[Source]:
     """Every catalog folder in precedence order: `--catalog` folders, OCTOSCAFFOLD_CATALOG_PATH,
-    folders from configuration, installed packages, then the built-in catalog."""
+    folders from configuration (`configured`, or else the config files), installed packages, then
+    the built-in catalog."""
     import os
 
     sources = [Source(Path(p), "--catalog") for p in extra]
     for part in os.environ.get(ENVIRONMENT_VARIABLE, "").split(os.pathsep):
         if part.strip():
             sources.append(Source(Path(part.strip()), ENVIRONMENT_VARIABLE))
-    sources += [Source(Path(p), "config") for p in configured]
+    if configured is None:
+        sources += configured_sources()
+    else:
+        sources += [Source(Path(p), "config") for p in configured]
     sources += entry_point_sources()
     sources.append(Source(builtin_root(), "built-in"))
     return sources
 
 
-def load_catalog(root: Path | None = None, *, extra: tuple[Path, ...] = (), configured: tuple[Path, ...] = ()) -> Catalog:
+def load_catalog(
+    root: Path | None = None, *, extra: tuple[Path, ...] = (), configured: tuple[Path, ...] | None = None
+) -> Catalog:
     """The catalog from every source (see `catalog_sources`), or from `root` alone."""
     if root is not None:
         sources = (Source(root, "catalog"),)
     else:
-        sources = tuple(catalog_sources(tuple(extra), tuple(configured)))
+        sources = tuple(catalog_sources(tuple(extra), None if configured is None else tuple(configured)))
     return _load(tuple(Source(s.path.resolve(), s.origin) for s in sources))
 
 
