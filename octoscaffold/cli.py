@@ -228,9 +228,15 @@ def _understood(prompt: str, parser: str, model: str | None, base_url: str | Non
     """The resolved spec of a prompt. Says which parser understood it (on stderr when stdout
     carries the result), then what it did not understand."""
     from octoscaffold import scaffold
+    from octoscaffold.understand.progress import waiting
 
-    spec, used = scaffold.plan_with(prompt, catalog, parser=parser, model=model, base_url=base_url)
-    how = f"the LLM parser ({model})" if used == "llm" else "the rules parser"
+    spec, used = scaffold.plan_with(prompt, catalog, parser=parser, model=model, base_url=base_url, progress=waiting)
+    if used == "llm":
+        from octoscaffold.understand import configured_model
+
+        how = f"the LLM parser ({configured_model(model, base_url)})"
+    else:
+        how = "the rules parser"
     if parser == "auto" and used == "rules":
         how += " (no model configured)"
     click.echo(f"octoscaffold: understood by {how}" if err else f"Understood by {how}.", err=err)

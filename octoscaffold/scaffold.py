@@ -47,12 +47,14 @@ def plan_with(
     parser: str = "auto",
     model: str | None = None,
     base_url: str | None = None,
+    progress=None,
 ) -> tuple[ProjectSpec, str]:
-    """Like `plan`, also naming the parser that understood the prompt ("rules" or "llm")."""
+    """Like `plan`, also naming the parser that understood the prompt ("rules" or "llm").
+    `progress` is entered around each wait for a model (see octoscaffold.understand)."""
     from octoscaffold.understand import understand
 
     catalog = catalog or load_catalog()
-    spec, used = understand(prompt, catalog, parser=parser, model=model, base_url=base_url)
+    spec, used = understand(prompt, catalog, parser=parser, model=model, base_url=base_url, progress=progress)
     return resolve_spec(spec, catalog), used
 
 
