@@ -92,8 +92,8 @@ def find_repository_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def read_llm_table(path: Path | None) -> dict[str, Any]:
-    """The `[llm]` table of a TOML file; {} when the file or the table is absent."""
+def read_table(path: Path | None, name: str) -> dict[str, Any]:
+    """The `[name]` table of a TOML settings file; {} when the file or the table is absent."""
     if path is None or not path.is_file():
         return {}
     if sys.version_info >= (3, 11):
@@ -104,9 +104,15 @@ def read_llm_table(path: Path | None) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UserError(f"{path}: cannot read settings ({error})") from None
-    table = data.get("llm", {})
+    table = data.get(name, {})
     if not isinstance(table, dict):
-        raise UserError(f"{path}: [llm] must be a table")
+        raise UserError(f"{path}: [{name}] must be a table")
+    return table
+
+
+def read_llm_table(path: Path | None) -> dict[str, Any]:
+    """The `[llm]` table of a TOML file; {} when the file or the table is absent."""
+    table = read_table(path, "llm")
     unknown = sorted(set(table) - KEYS)
     if "api_key" in table:
         raise UserError(f"{path}: [llm] api_key is not read from files", hint="set OPENAI_API_KEY instead")

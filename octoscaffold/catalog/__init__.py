@@ -203,18 +203,9 @@ def configured_sources(start: Path | None = None) -> list[Source]:
 
 
 def _catalog_paths(path: Path) -> list[Path]:
-    import sys
+    from octoscaffold.config import read_table
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 only
-        import tomli as tomllib
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise UserError(f"{path}: cannot read settings ({error})") from None
-    table = data.get("catalog", {})
-    paths = table.get("paths", []) if isinstance(table, dict) else None
+    paths = read_table(path, "catalog").get("paths", [])
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         raise UserError(f"{path}: [catalog] paths must be a list of folders", hint='e.g. paths = ["catalog"]')
     return [(path.parent / p).resolve() for p in paths]
