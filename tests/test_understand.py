@@ -194,3 +194,27 @@ def test_quoted_values_nobody_used_are_reported():
 def test_several_quoted_values_and_no_name_is_an_error():
     with pytest.raises(PromptError, match="does not say which quoted value is the project's name"):
         understand('Create a Kubernetes project with "Web" and "API"', CATALOG)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "template", "extra"),
+    [
+        ('Create a new project "Inventory" that deploys to Kubernetes using Helm', "helm", {}),
+        ('Build me an Azure web app project called "Shop" with Dev and Prod environments and tenants North and South',
+         "azure-web-app", {"tenancy.tenants": ["North", "South"], "lifecycle.environments": ["Dev", "Prod"]}),
+        ("Create a kubernetes project called web-api", "kubernetes", {"project.name": "web-api"}),
+        ('Create a blue green deployment project called "Pay" on the default-worker-pool worker pool', "blue-green",
+         {"settings.worker_pool": "default-worker-pool"}),
+        ('Create a CloudFormation project called "Network" with change sets', "aws-cloudformation",
+         {"parameters.change_sets": True}),
+        ('Create a static website project called "Docs" without CloudFront', "aws-s3-static-site",
+         {"parameters.cloudfront": False}),
+    ],
+)
+def test_platforms_booleans_and_slugs(prompt, template, extra):
+    spec = understand(prompt, CATALOG)
+    data = spec.model_dump(by_alias=True)
+    assert spec.template == template
+    for path, value in extra.items():
+        assert _path(data, path) == value
+    assert spec.warnings == []

@@ -68,6 +68,7 @@ def _quoted(match: re.Match, name: str) -> str | None:
 _NAME_RULES = [
     _rx(rf"\b(?:called|named|titled|(?:call|name)\s+it|with\s+the\s+name|(?:project\s+)?name\s*(?::|is))\s+{_value('n')}"),
     re.compile(rf"\b(?:[Cc]alled|[Nn]amed|[Tt]itled)\s+{_WORDS.format('n')}"),
+    _rx(r"\b(?:called|named|titled)\s+(?P<nw>[a-z0-9]+(?:[-_.][a-z0-9]+)+)\b"),
     _rx(rf"\bproject\s+(?:for\s+)?{_value('n')}"),
     _rx(rf"{_value('n')}(?=\s+(?:[\w/-]+\s+){{0,3}}project\b)"),
 ]
@@ -101,7 +102,7 @@ _ENVIRONMENT_RULES = [
     _rx(rf"\b(?:across|through)\s+{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
 ]
 _TENANT_RULES = [
-    _rx(rf"\b(?:for|with|to)\s+(?:the\s+|its\s+)?(?:tenants?|customers?|clients?)\s*:?\s+{_LIST}"),
+    _rx(rf"\b(?:for|with|to|and)\s+(?:the\s+|its\s+)?(?:tenants?|customers?|clients?)\s*:?\s+{_LIST}"),
     _rx(rf"\b(?:tenants?|customers?)\s*:\s*{_LIST}"),
 ]
 _RUNBOOK_RULES = [
@@ -131,7 +132,8 @@ _VERSIONING = _rx(r"\b(?P<kind>semantic|semver|date[\s-]*based|date)\s+(?:releas
 _GUIDED = _rx(r"\b(?:with\s+)?guided\s+failure(?:\s+mode)?\s*(?P<state>on|off|enabled|disabled)?|\bwithout\s+guided\s+failure\b")
 _WORKER_POOL = _rx(rf"\b(?:on|using|with|in)\s+(?:the\s+)?worker\s+pool\s+{_value('w')}|"
                    rf"\b(?:on|using|with|in)\s+(?:the\s+)?{_value('v')}\s+worker\s+pool\b|"
-                   r"\b(?:on|using|with|in)\s+(?:the\s+)?worker\s+pool\s+(?P<ww>[a-z0-9]+(?:-[a-z0-9]+)+)")
+                   r"\b(?:on|using|with|in)\s+(?:the\s+)?worker\s+pool\s+(?P<ww>[a-z0-9]+(?:-[a-z0-9]+)+)|"
+                   r"\b(?:on|using|with|in)\s+(?:the\s+)?(?P<vw>[a-z0-9]+(?:-[a-z0-9]+)+)\s+worker\s+pool\b")
 _DESCRIPTION = _rx(rf"\b(?:with\s+)?(?:the\s+)?description\s*:?\s+{_value('x')}")
 
 
@@ -192,31 +194,48 @@ def _phrase(text: str) -> re.Pattern[str]:
     return _rx(rf"(?<!\w){words}(?!\w)")
 
 
-def _keyword_rules(catalog: Catalog) -> list[tuple[str, str, re.Pattern[str]]]:
-    return _compiled_keywords(tuple((t.id, tuple(t.manifest.keywords)) for t in catalog.templates.values()))
+def _catalog_key(catalog: Catalog) -> tuple:
+    return tuple((t.id, tuple(t.manifest.keywords), t.manifest.description) for t in catalog.templates.values())
+
+
+def _keyword_rules(catalog: Catalog) -> list[tuple[str, str, int, re.Pattern[str]]]:
+    return _compiled_keywords(_catalog_key(catalog))
 
 
 @lru_cache(maxsize=8)
-def _compiled_keywords(kinds: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, str, re.Pattern[str]]]:
+def _compiled_keywords(
+    kinds: tuple[tuple[str, tuple[str, ...], str], ...],
+) -> list[tuple[str, str, int, re.Pattern[str]]]:
+    """(kind, keyword, generality, pattern). A keyword's generality is how many other kinds'
+    descriptions name it: "kubernetes" is a platform that Helm, Kustomize and Argo CD build on,
+    so "with Helm on Kubernetes" means Helm."""
     rules = []
-    for template_id, keywords in kinds:
+    for template_id, keywords, _ in kinds:
         for keyword in {template_id.replace("-", " "), *keywords}:
-            rules.append((template_id, keyword, _phrase(keyword)))
-    # Longest phrases first: "aws lambda" beats "lambda".
-    rules.sort(key=lambda r: (-len(r[1]), r[0], r[1]))
+            pattern = _phrase(keyword)
+            generality = sum(1 for other, _, text in kinds if other != template_id and pattern.search(text))
+            rules.append((template_id, keyword, generality, pattern))
+    rules.sort(key=lambda r: (r[2], -len(r[1]), r[0], r[1]))
     return rules
+
+
+@lru_cache(maxsize=64)
+def _platform_rules(catalog_key: tuple, chosen: str, description: str) -> list[re.Pattern[str]]:
+    """Keywords of other kinds that the chosen kind's description names (its platform)."""
+    return [rule for template_id, _, _, rule in _compiled_keywords(catalog_key) if template_id != chosen and rule.search(description)]
 
 
 def _kind(prompt: _Prompt, catalog: Catalog) -> str:
     masked = prompt.masked()
-    scores: dict[str, tuple[int, int]] = {}
+    # Score: the most specific keyword matched (least general, then longest), then how many matched.
+    scores: dict[str, tuple[tuple[int, int], int]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
-    for template_id, keyword, rule in _keyword_rules(catalog):
+    for template_id, keyword, generality, rule in _keyword_rules(catalog):
         for match in rule.finditer(masked):
             taken = spans.get(template_id, [])
             if prompt.free(*match.span()) and all(match.end() <= a or match.start() >= b for a, b in taken):
-                best, count = scores.get(template_id, (0, 0))
-                scores[template_id] = (max(best, len(keyword)), count + 1)
+                best, count = scores.get(template_id, ((-(10**6), 0), 0))
+                scores[template_id] = (max(best, (-generality, len(keyword))), count + 1)
                 spans.setdefault(template_id, []).append(match.span())
     if not scores:
         words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]+", masked) if w.lower() not in _FILLER]
@@ -234,6 +253,9 @@ def _kind(prompt: _Prompt, catalog: Catalog) -> str:
         )
     chosen = max(sorted(scores), key=lambda t: scores[t])
     prompt.used.extend(spans[chosen])
+    # Words of the platform the chosen kind builds on ("Helm on Kubernetes") were understood too.
+    for rule in _platform_rules(_catalog_key(catalog), chosen, catalog.get(chosen).manifest.description):
+        prompt.used.extend(m.span() for m in rule.finditer(masked) if prompt.free(*m.span()))
     return chosen
 
 
@@ -248,6 +270,15 @@ def _parameters(prompt: _Prompt, template: Template) -> dict:
                 parameters[name] = match.group(1).lower()
                 prompt.first([_rx(r"\b(?:in\s+)?(?:the\s+)?(?:aws\s+|azure\s+)?(?:region|location)\b")])
     for name, definition in definitions.items():
+        if definition.type == "boolean" and name not in parameters:
+            # "with change sets", "without CloudFront": the words may also have chosen the kind.
+            phrase = r"\s+".join(re.escape(w) for w in name.split("_"))
+            rule = _rx(rf"\b(?P<how>with|without|no|using|use)\s+(?:a\s+|an\s+|the\s+)?{phrase}\b")
+            for match in rule.finditer(prompt.text):
+                if prompt.free(*match.span("how")):
+                    prompt.used.append(match.span() if prompt.free(*match.span()) else match.span("how"))
+                    parameters[name] = match.group("how").lower() in ("with", "using", "use")
+                    break
         if not definition.choices or name in parameters:
             continue
         for choice in sorted(definition.choices, key=len, reverse=True):
@@ -350,7 +381,7 @@ def understand(text: str, catalog: Catalog) -> ProjectSpec:
         settings["guided_failure_mode"] = "On" if state in ("on", "enabled") else "Off"
     match = prompt.first([_WORKER_POOL])
     if match:
-        pool = _quoted(match, "w") or _quoted(match, "v") or match.group("ww") or ""
+        pool = _quoted(match, "w") or _quoted(match, "v") or match.group("ww") or match.group("vw") or ""
         settings["worker_pool"] = re.sub(r"[^a-z0-9]+", "-", pool.lower()).strip("-")
     if settings:
         data["settings"] = settings
