@@ -32,3 +32,21 @@ def test_manifest_id_must_match_folder(tmp_path):
 def test_missing_catalog_folder(tmp_path):
     with pytest.raises(TemplateError, match="does not exist"):
         load_catalog(tmp_path / "nope")
+
+
+def test_manifests_are_cached_and_a_changed_manifest_is_read_again(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("OCTOSCAFFOLD_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "catalog" / "mine"
+    folder.mkdir(parents=True)
+    manifest = folder / "template.yaml"
+    manifest.write_text("id: mine\ntitle: First\nversion: 1.0.0\ndescription: d\nkeywords: [mine]\n")
+    assert load_catalog(tmp_path / "catalog").get("mine").manifest.title == "First"
+    (cached,) = (tmp_path / "cache").rglob("*.json")
+    assert json.loads(cached.read_text())["manifests"]["mine"]["title"] == "First"
+    manifest.write_text("id: mine\ntitle: Second one\nversion: 1.0.0\ndescription: d\nkeywords: [mine]\n")
+    from octoscaffold.catalog import _load
+
+    _load.cache_clear()
+    assert load_catalog(tmp_path / "catalog").get("mine").manifest.title == "Second one"

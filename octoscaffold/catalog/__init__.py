@@ -9,7 +9,7 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -119,16 +119,22 @@ class Template:
         return f"_shared/{name}.j2"
 
 
-def _load_manifest(folder: Path) -> Manifest:
+def _read_manifest(path: Path) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    path = folder / MANIFEST
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-        manifest = Manifest.model_validate(data)
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except (OSError, YAMLError) as error:
         raise TemplateError(f"{path}: cannot read manifest ({error})") from None
+
+
+def _load_manifest(folder: Path, data: Any = None) -> Manifest:
+    path = folder / MANIFEST
+    if data is None:
+        data = _read_manifest(path)
+    try:
+        manifest = Manifest.model_validate(data)
     except ValidationError as error:
         from octoscaffold.spec.io import describe_errors
 
@@ -241,6 +247,26 @@ def load_catalog(
     return _load(tuple(Source(s.path.resolve(), s.origin) for s in sources))
 
 
+def _manifest_data(source: Path) -> dict[str, Any]:
+    """Every manifest of a catalog folder as plain data, by folder name. Parsing YAML is most of
+    the cost of loading a catalog, so the data is cached, keyed by each file's size and mtime."""
+    import hashlib
+
+    from octoscaffold.cache import cache_dir, read_json, write_json
+
+    files = sorted(p / MANIFEST for p in source.iterdir() if not p.name.startswith(("_", ".")) and (p / MANIFEST).is_file())
+    stamps = [[f.parent.name, f.stat().st_mtime_ns, f.stat().st_size] for f in files]
+    folder = cache_dir("catalog")
+    cached_path = folder / (hashlib.sha1(str(source).encode()).hexdigest() + ".json") if folder else None
+    cached = read_json(cached_path) if cached_path else None
+    if isinstance(cached, dict) and cached.get("stamps") == stamps:
+        return cached["manifests"]
+    manifests = {f.parent.name: _read_manifest(f) for f in files}
+    if cached_path:
+        write_json(cached_path, {"stamps": stamps, "manifests": manifests})
+    return manifests
+
+
 @lru_cache(maxsize=16)
 def _load(sources: tuple[Source, ...]) -> Catalog:
     templates: dict[str, Template] = {}
@@ -248,8 +274,7 @@ def _load(sources: tuple[Source, ...]) -> Catalog:
         if not source.path.is_dir():
             where = "" if source.origin in ("catalog", "built-in") else f" (from {source.origin})"
             raise TemplateError(f"catalog folder {source.path}{where} does not exist")
-        for folder in sorted(source.path.iterdir()):
-            if folder.is_dir() and not folder.name.startswith(("_", ".")) and (folder / MANIFEST).is_file():
-                manifest = _load_manifest(folder)
-                templates.setdefault(manifest.id, Template(manifest, folder, source.origin))
+        for name, data in _manifest_data(source.path).items():
+            manifest = _load_manifest(source.path / name, data)
+            templates.setdefault(manifest.id, Template(manifest, source.path / name, source.origin))
     return Catalog(sources, dict(sorted(templates.items())))

@@ -53,16 +53,11 @@ def spec_path(spec: ProjectSpec) -> str:
 
 def _bytecode_cache():
     """Compiled templates cached per octoscaffold version (keyed by source checksum), or None."""
-    import os
-
     from jinja2 import FileSystemBytecodeCache
 
-    from octoscaffold import __version__
+    from octoscaffold.cache import cache_dir
 
-    base = os.environ.get("OCTOSCAFFOLD_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "octoscaffold"
-    )
-    folder = os.path.join(base, __version__, "jinja")
+    folder = cache_dir("jinja")
 
     class QuietCache(FileSystemBytecodeCache):
         """A cache that cannot be written is no cache, never an error."""
@@ -79,11 +74,7 @@ def _bytecode_cache():
             except OSError:
                 pass
 
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return None
-    return QuietCache(folder)
+    return QuietCache(str(folder)) if folder is not None else None
 
 
 @lru_cache(maxsize=8)
