@@ -209,20 +209,31 @@ def _compiled_keywords(
     """(kind, keyword, generality, pattern). A keyword's generality is how many other kinds'
     descriptions name it: "kubernetes" is a platform that Helm, Kustomize and Argo CD build on,
     so "with Helm on Kubernetes" means Helm."""
+    words = {template_id: _words(text) for template_id, _, text in kinds}
     rules = []
     for template_id, keywords, _ in kinds:
         for keyword in {template_id.replace("-", " "), *keywords}:
-            pattern = _phrase(keyword)
-            generality = sum(1 for other, _, text in kinds if other != template_id and pattern.search(text))
-            rules.append((template_id, keyword, generality, pattern))
+            phrase = _words(keyword)
+            generality = sum(1 for other, text in words.items() if other != template_id and phrase in text)
+            rules.append((template_id, keyword, generality, _phrase(keyword)))
     rules.sort(key=lambda r: (r[2], -len(r[1]), r[0], r[1]))
     return rules
+
+
+def _words(text: str) -> str:
+    """Text as lowercase words between single spaces, for quick whole-phrase containment tests."""
+    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
 
 
 @lru_cache(maxsize=64)
 def _platform_rules(catalog_key: tuple, chosen: str, description: str) -> list[re.Pattern[str]]:
     """Keywords of other kinds that the chosen kind's description names (its platform)."""
-    return [rule for template_id, _, _, rule in _compiled_keywords(catalog_key) if template_id != chosen and rule.search(description)]
+    text = _words(description)
+    return [
+        rule
+        for template_id, keyword, _, rule in _compiled_keywords(catalog_key)
+        if template_id != chosen and _words(keyword) in text
+    ]
 
 
 def _kind(prompt: _Prompt, catalog: Catalog) -> str:
