@@ -1,5 +1,5 @@
-# Runs after the package is in place: restart the service from the new files, then wait until it
-# reports healthy; the step fails if it does not within the timeout.
+# Restart the service from its files, then wait until it reports healthy; the step fails if it
+# does not within the timeout (after a deployment, and in restart runbooks one server at a time).
 set -euo pipefail
 
 SERVICE="#{Project.App.ServiceName}"
