@@ -35,11 +35,62 @@ ParameterType = Literal["string", "slug", "integer", "boolean", "list"]
 _PYTHON_TYPES = {"string": str, "slug": str, "integer": int, "boolean": bool, "list": list}
 
 
+Unit = Literal["minutes", "seconds", "MB", "cpu-units"]
+# Patterns every manifest may name in `prompt.pattern` or a choice alias as "@name".
+NAMED_PATTERNS = {
+    "aws-region": r"(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast"
+    r"|northwest|southwest)-\d",
+    "azure-region": r"(?:east|west|central|north|south|northcentral|southcentral|westcentral)us[23]?"
+    r"|(?:canada|brazil|france|germany|sweden|switzerland|norway|uae|qatar|poland|italy|spain|israel|mexico|india"
+    r"|korea|japan|australia|southafrica|uk)(?:central|east|west|south|north|southeast|westcentral|northeast)"
+    r"|(?:north|west)europe|(?:southeast|east)asia|centralindia|southindia|westindia",
+    "gcp-region": r"(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-(?:central|east|west|north"
+    r"|south|northeast|southeast|southwest|northwest)\d",
+}
+NAMED_PATTERNS["region"] = "|".join(NAMED_PATTERNS.values())
+
+
+class PromptHint(_Model):
+    """How a prompt names a parameter, for the rules parser: `20 min bake time`, `port 3000`."""
+
+    cues: list[str] = Field(default_factory=list, description="Words or phrases that name the parameter.")
+    unit: Unit | None = Field(None, description="Unit of an integer; a prompt's own unit is converted.")
+    pattern: str | None = Field(
+        None, max_length=300, description="Regular expression of a value, or @aws-region, @azure-region, @gcp-region."
+    )
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict, description="Words that name each choice (or true/false of a boolean)."
+    )
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        import re
+
+        if value is None:
+            return None
+        if value.startswith("@"):
+            if value[1:] not in NAMED_PATTERNS:
+                raise ValueError(f"unknown named pattern {value!r} (known: {', '.join('@' + n for n in NAMED_PATTERNS)})")
+            return value
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a regular expression: {error}") from None
+        return value
+
+    def regex(self) -> str | None:
+        if self.pattern and self.pattern.startswith("@"):
+            return NAMED_PATTERNS[self.pattern[1:]]
+        return self.pattern
+
+
 class ParameterDef(_Model):
     type: ParameterType = "string"
     description: str
     default: ParameterValue
     choices: list[str] | None = None
+    prompt: PromptHint | None = Field(None, description="How a prompt names this parameter.")
 
     @model_validator(mode="after")
     def _default_fits(self) -> "ParameterDef":
@@ -57,6 +108,15 @@ class ParameterDef(_Model):
 
             return "{slug}" in value or is_slug(value)
         return self.type != "list" or all(isinstance(v, str) for v in value)  # type: ignore[union-attr]
+
+    @model_validator(mode="after")
+    def _aliases_fit(self) -> "ParameterDef":
+        if self.prompt and self.prompt.aliases:
+            allowed = self.choices or (["true", "false"] if self.type == "boolean" else [])
+            unknown = [a for a in self.prompt.aliases if a not in allowed]
+            if unknown:
+                raise ValueError(f"prompt.aliases: {unknown[0]!r} is not one of {', '.join(allowed) or 'the choices'}")
+        return self
 
 
 class RunbookDef(_Model):
@@ -87,6 +147,12 @@ class Manifest(_Model):
     version: str
     description: str
     keywords: list[str] = Field(min_length=1, description="Words and phrases that select this kind.")
+    similar_keywords: list[str] = Field(
+        default_factory=list, description="Words of a close fit (e.g. liquibase for Flyway): they select this kind with a warning."
+    )
+    priority: int = Field(
+        0, description="When a prompt names several kinds, the higher priority wins (tools over platforms)."
+    )
     parameters: dict[str, ParameterDef] = Field(default_factory=dict)
     prerequisites: list[PrerequisiteDef] = Field(default_factory=list)
     sensitive_variables: list[SensitiveDef] = Field(default_factory=list)

@@ -1,412 +1,927 @@
 """The offline rules parser: a prompt → a spec, with no model and no network.
 
-Each rule finds one kind of fact (name, group, environments, ...) and marks the characters it used.
-Whatever no rule used and is not filler ("create a ... project") becomes a warning, so no part of a
-prompt is dropped silently. The project kind, and parameters with a fixed set of choices, come from
-the catalog's own manifests, so a template author's new kind is understood too.
+Rules read one fact each (the name, the group, the environments, a switch, a parameter...) and
+mark the words they used; what no rule used and is not filler becomes a warning, so no part of a
+prompt is dropped silently. A value that was guessed rather than read (a misspelt kind, a name
+taken from a phrase) is said in the warnings too. The kind and the parameters come from the
+catalog's manifests, so a template author's new kind is understood without touching this file.
+
+The order matters: values next to their own word are read first (`group "Storage"`, `called X`),
+then the kind, then lists and switches, and the name from weaker clues last ("for the orders api",
+"the billing-worker project", a lone identifier).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from octoscaffold.catalog import Catalog, Template
 from octoscaffold.errors import PromptError
 from octoscaffold.spec.model import ProjectSpec
+from octoscaffold.spec.naming import slugify
+from octoscaffold.understand.kinds import KindReading, distance, find_kind, keyword_words
+from octoscaffold.understand.lists import ListRead, read_list, read_list_before
+from octoscaffold.understand.text import (
+    CLAUSE_END,
+    MAX_PROMPT,
+    Prompt,
+    Token,
+    entity_case,
+    name_case,
+    normalise,
+    strip_determiners,
+)
+from octoscaffold.understand.words import (
+    DETERMINERS,
+    ENVIRONMENT_WORDS,
+    FILLER,
+    PLATFORMS,
+    STOP,
+    TECH,
+    VERBS,
+)
 
-# A quoted value: "double", 'single' (not an apostrophe inside a word) or “curly”.
-_Q = r"""(?:"(?P<{0}d>(?:[^"\\]|\\.)*)"|“(?P<{0}c>[^”]*)”|(?<!\w)'(?P<{0}s>(?:[^'\\]|\\.)*)'(?!\w))"""
-# An unquoted name: capitalised words (or digits), e.g. OctoPub SAM, Orders-API.
-_WORDS = r"(?P<{0}w>[A-Z0-9][\w.&-]*(?:[ ]+[A-Z0-9][\w.&-]*)*)"
-_SEP = r"(?:\s*,\s*(?:and\s+|or\s+|then\s+)?|\s+(?:and|or|&|then)\s+|\s*(?:->|→|=>|>)\s*|\s+to\s+)"
-_WORD = r"\b(?!(?:and|or|then|to)\b)[A-Za-z0-9][\w.-]*"
-_ITEM = rf"""(?:"(?:[^"\\]|\\.)*"|“[^”]*”|(?<!\w)'(?:[^'\\]|\\.)*'(?!\w)|{_WORD}(?:[ ](?!(?:and|or|then|to)\b)[A-Z0-9][\w.-]*)?)"""
-_LIST = rf"(?P<list>{_ITEM}(?:{_SEP}{_ITEM})*)"
-_QUOTED_LIST = r"""(?P<list>(?:"(?:[^"\\]|\\.)*"|“[^”]*”)(?:\s*(?:,|and|&|\s)\s*(?:and\s+)?(?:"(?:[^"\\]|\\.)*"|“[^”]*”))*)"""
-
-_FILLER = set(
-    """a an the and or with in into for to of on at by please i we want need would like me us our my
-    create creates make build generate scaffold set setup up new add octopus deploy deploys deploying
-    deployment project projects called named titled that which it this using use uses should can be
-    is are will support supports supporting allow allows allowing also just some run runs running
-    our its their""".split()
-)
-_AWS_REGION = re.compile(
-    r"\b((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast"
-    r"|northwest|southwest)-\d)\b",
-    re.IGNORECASE,
-)
-_AZURE_REGION = re.compile(
-    r"\b(eastus2?|westus[23]?|centralus|northcentralus|southcentralus|westcentralus|canadacentral|canadaeast"
-    r"|brazilsouth|northeurope|westeurope|uksouth|ukwest|francecentral|germanywestcentral|swedencentral"
-    r"|switzerlandnorth|norwayeast|australiaeast|australiasoutheast|southeastasia|eastasia|japaneast"
-    r"|japanwest|koreacentral|centralindia|southafricanorth|uaenorth)\b",
-    re.IGNORECASE,
-)
+EXAMPLE = """describe the project, e.g. 'Create an AWS Lambda project called "My App"'"""
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def _value(name: str) -> str:
-    """A quoted value; its text is in the group `<name>d`, `<name>c` or `<name>s`."""
-    return _Q.format(name)
+# -- what a prompt may say, as patterns over the normalised text -----------------------------------
 
-
-def _quoted(match: re.Match, name: str) -> str | None:
-    for suffix in "dcsw":
-        value = match.groupdict().get(name + suffix)
-        if value is not None:
-            return re.sub(r"\\(.)", r"\1", value).strip() if suffix in "ds" else value.strip()
-    return None
-
-
-_NAME_RULES = [
-    _rx(rf"\b(?:called|named|titled|(?:call|name)\s+it|with\s+the\s+name|(?:project\s+)?name\s*(?::|is))\s+{_value('n')}"),
-    re.compile(rf"\b(?:[Cc]alled|[Nn]amed|[Tt]itled)\s+{_WORDS.format('n')}"),
-    _rx(r"\b(?:called|named|titled)\s+(?P<nw>[a-z0-9]+(?:[-_.][a-z0-9]+)+)\b"),
-    _rx(rf"\bproject\s+(?:for\s+)?{_value('n')}"),
-    _rx(rf"{_value('n')}(?=\s+(?:[\w/-]+\s+){{0,3}}project\b)"),
-]
-_GROUP_RULES = [
-    _rx(rf"\b(?:in|into|under)\s+(?:the\s+)?(?:project\s+)?group\s+(?:called\s+|named\s+)?{_value('g')}"),
-    _rx(rf"\b(?:in|into|under)\s+(?:the\s+)?{_value('g')}\s+(?:project\s+)?group\b"),
-    _rx(rf"\b(?:project\s+)?group\s*:?\s*{_value('g')}"),
-    re.compile(rf"\b(?:in|into|under)\s+(?:the\s+)?(?:project\s+)?group\s+{_WORDS.format('g')}"),
-    re.compile(rf"\b(?i:in|into|under|for)\s+the\s+{_WORDS.format('g')}\s+(?i:project\s+)?(?i:group)\b"),
-]
-_SPACE_RULES = [
-    _rx(rf"\b(?:in|into)\s+(?:the\s+)?space\s+(?:called\s+|named\s+)?{_value('s')}"),
-    re.compile(rf"\b(?i:in|into)\s+(?i:the\s+)?(?i:space)\s+(?i:called\s+|named\s+)?{_WORDS.format('s')}"),
-    _rx(rf"\b(?:in|into)\s+(?:the\s+)?{_value('s')}\s+space\b"),
-    re.compile(rf"\b(?:in|into)\s+the\s+{_WORDS.format('s')}\s+space\b"),
-]
-_LIFECYCLE_RULES = [
-    _rx(rf"\b(?:using|with|in|on|uses)\s+(?:the\s+|a\s+)?lifecycle\s+(?:called\s+|named\s+)?{_value('l')}"),
-    re.compile(rf"\b(?i:using|with|in|on|uses)\s+(?i:the\s+|a\s+)?(?i:lifecycle)\s+(?i:called\s+|named\s+)?{_WORDS.format('l')}"),
-    _rx(rf"\b(?:using|with|in|on|uses)\s+(?:the\s+)?{_value('l')}\s+lifecycle\b"),
-    re.compile(rf"\b(?:using|with|in|on|uses)\s+the\s+{_WORDS.format('l')}\s+lifecycle\b"),
-]
-_ENVIRONMENT_RULES = [
-    _rx(rf"\b(?:with|and|has|having|across|through)\s+(?:the\s+)?environments?\s*:?\s+{_LIST}"),
-    _rx(rf"\benvironments?\s*:\s*{_LIST}"),
-    _rx(rf"\b(?:with|and|has|having|across|through)\s+(?:the\s+)?{_LIST}\s+environments\b"),
-    _rx(rf"\b(?:deploying|deploys|deploy|deployed|released?)\s+(?:it\s+)?(?:to|through|across|into)\s+"
-        rf"{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
-    _rx(rf"\b(?:promoting|promotes|promoted|promote|going|goes)\s+(?:it\s+)?(?:from\s+|through\s+|across\s+)?{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
-    re.compile(rf"\b(?i:to|through|across)\s+(?P<list>[A-Z][\w.-]*(?:{_SEP}[A-Z][\w.-]*)+)(?=\s*(?:(?i:environments?)\b|[.;]|$))"),
-    _rx(rf"\b(?:across|through)\s+{_LIST}(?=\s*(?:environments?\b|[.;]|$))"),
-]
-_TENANT_RULES = [
-    _rx(rf"\b(?:for|with|to|and)\s+(?:the\s+|its\s+)?(?:tenants?|customers?|clients?)\s*:?\s+{_LIST}"),
-    _rx(rf"\b(?:tenants?|customers?)\s*:\s*{_LIST}"),
-]
-_RUNBOOK_RULES = [
-    _rx(rf"\b(?:with\s+|and\s+|plus\s+)?(?:a\s+|the\s+)?runbooks?\s+(?:called\s+|named\s+|titled\s+)?{_QUOTED_LIST}"),
-    _rx(r"\b(?:with\s+|and\s+|plus\s+)?(?:a\s+|the\s+)?runbooks?\s+(?:to|that|for)\s+(?P<task>[a-z][\w -]*?)"
-        r"(?=\s*(?:[,.;]|\s+and\s+(?:a|the|with)\b|$))"),
-]
+_NAME_CUE = _rx(
+    r"\b(?:called|named|titled|dubbed|labell?ed|call\s+(?:it|this|the\s+project)|name\s+(?:it|this)"
+    r"|(?:project\s+|app\s+)?name\s*(?::|=|is|should\s+be|will\s+be|would\s+be|shall\s+be|of)"
+    r"|with\s+(?:the\s+)?name(?:\s+of)?|by\s+the\s+name(?:\s+of)?|under\s+the\s+name)(?=\s|$|\W)\s*:?\s*"
+)
+# "runbooks called X", "a group named Y": the name of something else.
+_OTHER_THING = _rx(
+    r"\b(?:runbooks?|group|space|lifecycle|pool|team|tenants?|customers|environments?|envs?|steps?|variables?|feed|"
+    r"account|trigger|channel|database|db|bucket|repo|repository|branch|folder|namespace|app\s+pool)\s*$"
+)
+_AS_CUE = _rx(r"(?<!such )(?<!well )\bas\s+(?!a\b|an\b|the\b|soon\b|well\b|of\b|per\b|usual\b|needed\b|part\b|if\b)")
+_GROUP_CUE = _rx(r"\b(?:project\s+)?(?:group|grp)\s*(?::|=|is|called|named)?\s*")
+_GROUP_AFTER = _rx(r"\b(?:project\s+)?(?:group|grp)\b")
+_SPACE_CUE = _rx(r"\b(?:octopus\s+)?space\s*(?::|=|is|called|named)?\s*")
+_SPACE_AFTER = _rx(r"\bspace\b")
+_LIFECYCLE_CUE = _rx(r"\blifecycle\s*(?::|=|is|called|named)?\s*")
+_LIFECYCLE_AFTER = _rx(r"\blifecycle\b")
+_POOL_CUE = _rx(r"\b(?:worker\s+pool|workerpool|pool)\s*(?::|=|is|called|named)?\s*")
+_POOL_AFTER = _rx(r"\b(?:worker\s+pool|workers?\s+pool|pool)\b")
+_DESCRIPTION = _rx(r"\b(?:description|desc|described\s+as|describe\s+it\s+as)\s*(?::|=|is)?\s*")
+_ENV_CUE = _rx(
+    r"\b(?:envs?|environments?|stages|lifecycle\s+(?:of|with)|(?:lifecycle|environments?|envs?)\s*(?::|=|are|is|should\s+be|will\s+be|like)"
+    r"|(?:environment|env)\s+list)\s*(?::)?\s*"
+)
+_ENV_AFTER = _rx(r"\b(?:envs?|environments?|stages)\b")
+_MOVE = _rx(
+    r"\b(?:deploy(?:s|ed|ing)?|ship(?:s|ped|ping)?|releas(?:e|es|ed|ing)|promot(?:e|es|ed|ing)|go(?:es|ing)?|"
+    r"roll(?:s|ed|ing)?\s+out|push(?:es|ed|ing)?|move[sd]?|progress(?:es|ing)?|flow(?:s|ing)?|run(?:s|ning)?)"
+    r"(?:\s+(?:it|this|them|only|just|straight|directly|first))*\s+(?:to|through|thru|across|into|between|via|in)\s+"
+    r"(?:the\s+)?(?:(?:envs?|environments?|stages)\s*:?\s*)?"
+)
+_FROM_TO = _rx(r"\bfrom\s+(?=\S+\s+(?:to|->|→|=>|then)\s)")
+_ONLY = _rx(r"\b(?:only|just)\s+(?=\S)")
+_TENANT_CUE = _rx(r"\b(?:tenants?|customers|clients)\s*(?::|=|are|is|like|called|named)?\s*")
+_TENANT_AFTER = _rx(r"\b(?:as\s+)?(?:tenants|customers|clients)\b")
 _BOTH_TENANCY = _rx(
-    r"\b(?:tenanted\s+(?:and|or)\s+untenanted|untenanted\s+(?:and|or)\s+tenanted)(?:\s+deployments)?"
-    r"|\bwith\s+or\s+without\s+(?:a\s+)?tenants?\b"
+    r"\b(?:tenanted\s+(?:and|or|&|/)\s+untenanted|untenanted\s+(?:and|or|&|/)\s+tenanted)(?:\s+deploy(?:ment)?s)?"
+    r"|\bwith\s+or\s+without\s+(?:a\s+)?tenants?\b|\b(?:tenants?|tenancy)\s+(?:is\s+|are\s+)?optional\b"
+    r"|\boptionally\s+tenanted\b|\buntenanted\s+(?:deploy(?:ment)?s\s+)?(?:are\s+|is\s+)?(?:also\s+)?(?:allowed|ok|okay|fine|too|as\s+well)(?:\s+too)?"
+    r"|\b(?:also\s+)?allow(?:ing|s)?\s+untenanted(?:\s+deploy(?:ment)?s)?(?:\s+too|\s+as\s+well)?"
+    r"|\b(?:tenanted\s+)?(?:but\s+)?(?:also\s+)?without\s+(?:a\s+)?tenant(?:\s+too)?\b"
 )
+_UNTENANTED = _rx(r"\b(?:untenanted|not\s+tenanted|no\s+tenants|without\s+tenants|single[\s-]+tenant)\b")
 _TENANTED = _rx(
-    r"\b(?:requires?\s+a\s+tenant(?:\s+for\s+(?:every|each)\s+deployment)?|tenanted\s+only|must\s+be\s+tenanted|"
-    r"(?:is\s+|be\s+)?(?:multi-?\s?)?tenant(?:ed|s)?(?:\s+deployments)?)"
+    r"\b(?:requires?\s+a\s+tenant(?:\s+(?:for|on)\s+(?:every|each)\s+deploy(?:ment)?)?|tenanted(?:\s+only)?|must\s+be\s+tenanted"
+    r"|multi[\s-]?tenant(?:ed)?|multitenant|(?:one\s+)?per[\s-]+(?:tenant|customer)|tenant[\s-]+aware"
+    r"|(?:a\s+)?tenant\s+(?:for|on)\s+(?:every|each)\s+deploy(?:ment)?)(?:\s+deploy(?:ment)?s)?"
 )
-_NO_APPROVAL = _rx(
-    r"\b(?:without|with\s+no|no|skip|skipping|disable|disabled|drop)\s+(?:a\s+|an\s+|the\s+|any\s+)?(?:manual\s+)?"
-    r"(?:approvals?|intervention)(?:\s+steps?)?"
+_NEGATE = (
+    r"(?:no|without|w/o|skip|skipping|drop|dropping|remove|removing|disable|disabling|exclude|omit|nix|ditch|lose"
+    r"|don'?t\s+(?:need|want|add|include|require|use)|do\s+not\s+(?:need|want|add|include|require|use)|no\s+need\s+for"
+    r"|turn\s+off|switch\s+off|get\s+rid\s+of|leave\s+out|not|never|zero|none\s+of)"
 )
-_NO_SCAN = _rx(
-    r"\b(?:without|with\s+no|no|skip|skipping|disable|disabled|drop)\s+(?:a\s+|an\s+|the\s+|any\s+)?"
-    r"(?:security|vulnerability|sbom|trivy)(?:\s+(?:scanning|scans?|environment|checks?))?(?:\s+steps?)?"
+_OFF_AFTER = (
+    r"\s*(?::|=|-)?\s*(?:is\s+|are\s+)?(?:off|disabled|no|none|false|not\s+needed|not\s+required|unnecessary|"
+    r"isn'?t\s+needed|aren'?t\s+needed|can\s+be\s+skipped|skipped|removed|dropped)\b"
 )
-_TEAM = _rx(rf"\b(?:approved|approval|approvals)\s+(?:is\s+)?(?:by|from)\s+(?:the\s+)?(?:team\s+)?{_value('t')}(?:\s+team)?")
-_TEAM_PLAIN = _rx(r"\b(?:approved|approval|approvals)\s+(?:is\s+)?(?:by|from)\s+(?:the\s+)?(?P<tw>[\w-]+)\s+team\b")
-_VERSIONING = _rx(r"\b(?P<kind>semantic|semver|date[\s-]*based|date)\s+(?:release\s+)?(?:versioning|versions|version\s+numbers)\b")
-_GUIDED = _rx(r"\b(?:with\s+)?guided\s+failure(?:\s+mode)?\s*(?P<state>on|off|enabled|disabled)?|\bwithout\s+guided\s+failure\b")
-_WORKER_POOL = _rx(rf"\b(?:on|using|with|in)\s+(?:the\s+)?worker\s+pool\s+{_value('w')}|"
-                   rf"\b(?:on|using|with|in)\s+(?:the\s+)?{_value('v')}\s+worker\s+pool\b|"
-                   r"\b(?:on|using|with|in)\s+(?:the\s+)?worker\s+pool\s+(?P<ww>[a-z0-9]+(?:-[a-z0-9]+)+)|"
-                   r"\b(?:on|using|with|in)\s+(?:the\s+)?(?P<vw>[a-z0-9]+(?:-[a-z0-9]+)+)\s+worker\s+pool\b")
-_DESCRIPTION = _rx(rf"\b(?:with\s+)?(?:the\s+)?description\s*:?\s+{_value('x')}")
+_APPROVAL = (
+    r"(?:(?:manual|prod(?:uction)?|human)\s+)?(?:approvals?|approval\s+(?:gates?|steps?|stages?)|approve\s+steps?"
+    r"|sign[\s-]?offs?|manual\s+(?:interventions?|gates?|checks?|steps?|approval)|intervention\s+steps?)"
+)
+_SCAN = (
+    r"(?:(?:vuln(?:erability)?|security|cve|trivy|sbom|container|image|sec)\s+)?(?:scan(?:s|ning|ner)?)"
+    r"|(?:the\s+)?security\s+(?:env(?:ironment)?s?|stage|checks?)|sec\s+env|trivy|vuln(?:erability)?\s+checks?"
+    r"|(?:the\s+)?security\s+(?:step|part|bit)"
+)
+_NO_APPROVAL = [_rx(rf"\b{_NEGATE}\s+(?:a\s+|an\s+|the\s+|any\s+|for\s+)?(?:\w+\s+)?{_APPROVAL}\b(?:\s+steps?)?"),
+                _rx(rf"\b{_APPROVAL}{_OFF_AFTER}")]
+_NO_SCAN = [_rx(rf"\b{_NEGATE}\s+(?:a\s+|an\s+|the\s+|any\s+|for\s+)?(?:\w+\s+)?(?:{_SCAN})\b(?:\s+steps?)?"),
+            _rx(rf"\b(?:{_SCAN}){_OFF_AFTER}")]
+_WITH_APPROVAL = _rx(rf"\b(?:with|and|plus|keep|include)\s+(?:a\s+|an\s+|the\s+)?{_APPROVAL}\b")
+_TEAM_CUE = _rx(
+    r"\b(?:approved|approvals?|approval\s+step|sign[\s-]?offs?|signed\s+off|approver)\s+(?:is\s+|are\s+|needed\s+|required\s+|done\s+|comes\s+)?"
+    r"(?:only\s+)?(?:by|from)\s+(?:the\s+)?(?:team\s+)?|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?"
+)
+_TEAM_BEFORE = _rx(
+    r"\s+(?:team\s+)?(?:must|should|has\s+to|have\s+to|needs?\s+to|will|to|can|shall)\s+(?:approve|sign\s+off)\b"
+)
+_GUIDED = _rx(
+    rf"\b(?P<neg>{_NEGATE}\s+(?:the\s+)?)?(?P<pos>(?:with|enable|enabled|use|using|turn\s+on|switch\s+on)\s+(?:the\s+)?)?"
+    r"guided[\s-]+failures?(?:\s+mode)?(?:\s*(?::|=|is)?\s*(?P<state>on|off|enabled|disabled|yes|no|true|false)\b)?"
+)
+_VERSIONING = _rx(
+    r"\b(?P<kind>semver|sem[\s-]?ver|semantic|date[\s-]*based|date|calver|calendar)(?:\s+(?:release\s+)?"
+    r"(?:versioning|versions?|version\s+numbers|numbering|release\s+numbers))?\b"
+)
+_VERSIONING_FULL = _rx(r"\b(?:versioning|versions?|version\s+numbers|numbering)\s*(?::|=|is|by|using)?\s*(?P<kind>semver|semantic|date[\s-]*based|date|calver)\b")
+_NO_RUNBOOKS = _rx(rf"\b{_NEGATE}\s+(?:the\s+|any\s+)?runbooks?\b|\brunbooks?{_OFF_AFTER}|\brunbooks?\s*:\s*none\b")
+_RUNBOOK_CUE = _rx(r"\brunbooks?\s*(?::|=|called|named|titled|like)?\s*")
+_RUNBOOK_PURPOSE = _rx(r"\brunbooks?\s+(?:that\s+|which\s+|to\s+|for\s+|so\s+(?:we|i)\s+can\s+)")
+_RUNBOOK_AFTER = _rx(r"\brunbooks?\b")
+_MULTI = [
+    _rx(r"\b(?:two|three|four|five|2|3|4|5|several|multiple|a\s+couple\s+of|a\s+few|some)\s+(?:\w+\s+){0,2}projects\b"),
+    _rx(r"\bprojects\s+(?:for|called|named)\s+\S+\s+(?:and|&|,)"),
+    _rx(r"\bone\s+(?:for|called|named)\b.*\b(?:one|another|the\s+other)\s+(?:for|called|named)\b"),
+    _rx(r"\b(?:and|also|plus)\s+(?:another|a\s+second|a\s+separate)\s+(?:\w+\s+){0,3}?(?:project|one)\b"),
+    _rx(r"\beach\s+with\s+(?:its|their)\s+own\s+project\b|\bseparate\s+projects\b|\bone\s+project\s+(?:for\s+)?each\b"),
+]
+_ABOUT_DEPLOYMENT = _rx(
+    r"\b(?:deploy\w*|project|release\w*|pipeline|app|application|service|api|site|website|environment\w*|octopus|"
+    r"infra\w*|server|cluster|database|db|container|image|package|build|ci|cd|devops|stack|function|job|worker|code)\b"
+)
 
-
-def _split_list(text: str) -> list[str]:
-    out = []
-    for item in re.findall(_ITEM, text):
-        if item.lower() in ("and", "or", "then", "to"):
-            continue
-        if item[0] in "\"'“":
-            out.append(re.sub(r"\\(.)", r"\1", item[1:-1]).strip())
-        else:
-            out.append(item[0].upper() + item[1:] if item.islower() else item)
-    return [i for i in out if i]
+# Typos of the words rules look for ("enviroments", "aproval"): fixed before reading.
+_CUE_WORDS = frozenset(
+    """environments environment envs approval approvals approve approved approver tenants tenant tenanted
+    customers runbooks runbook security vulnerability scanning scanner lifecycle project deployment
+    deploy deploying deployed worker called named semantic versioning guided failure description group
+    production staging development integration testing without replicas memory minutes seconds
+    region location""".split()
+)
+_VALUE_TYPOS = frozenset("production staging development integration testing".split())
 
 
 @dataclass
-class _Prompt:
-    text: str
-    used: list[tuple[int, int]] = field(default_factory=list)
+class Reading:
+    """What the rules read from a prompt, before the spec model checks it."""
 
-    def free(self, start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in self.used)
+    data: dict
+    warnings: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # "name", "template"
+    doubtful: list[str] = field(default_factory=list)  # spec paths worth confirming
+    name_guess: str | None = None
+    suggestions: list[str] = field(default_factory=list)  # kinds, when none was named
+    unsure: bool = False  # something was not understood
 
-    def first(self, rules: list[re.Pattern[str]]) -> re.Match | None:
-        for rule in rules:
-            for match in rule.finditer(self.text):
-                if match.end() > match.start() and self.free(*match.span()):
-                    self.used.append(match.span())
-                    return match
-        return None
+    def spec(self) -> ProjectSpec:
+        from octoscaffold.spec.io import spec_from_data
 
-    def unused(self) -> str:
-        """The text with the used parts blanked out (positions kept)."""
-        chars = list(self.text)
-        for a, b in self.used:
-            chars[a:b] = " " * (b - a)
-        return "".join(chars)
-
-    def masked(self) -> str:
-        """The unused text with quoted values blanked out too: names never select a kind."""
-        return re.sub(r""""(?:[^"\\]|\\.)*"|“[^”]*”""", lambda m: " " * len(m.group()), self.unused())
-
-    def leftovers(self) -> list[str]:
-        fragments = []
-        for piece in re.split(r"\s{2,}|[.;!?](?:\s|$)", self.unused()):
-            words = re.findall(r"[\w'/-]+|\"(?:[^\"\\]|\\.)*\"|“[^”]*”", piece)
-            if any(w.lower() not in _FILLER for w in words):
-                while words and words[0].lower() in _FILLER:
-                    words.pop(0)
-                while words and words[-1].lower() in _FILLER:
-                    words.pop()
-                fragments.append(" ".join(words))
-        return fragments
-
-
-def _phrase(text: str) -> re.Pattern[str]:
-    words = r"[\s/-]+".join(re.escape(w) for w in re.split(r"[\s/-]+", text.strip()))
-    return _rx(rf"(?<!\w){words}(?!\w)")
-
-
-def _catalog_key(catalog: Catalog) -> tuple:
-    return tuple((t.id, tuple(t.manifest.keywords), t.manifest.description) for t in catalog.templates.values())
-
-
-def _keyword_rules(catalog: Catalog) -> list[tuple[str, str, int, re.Pattern[str]]]:
-    return _compiled_keywords(_catalog_key(catalog))
-
-
-@lru_cache(maxsize=8)
-def _compiled_keywords(
-    kinds: tuple[tuple[str, tuple[str, ...], str], ...],
-) -> list[tuple[str, str, int, re.Pattern[str]]]:
-    """(kind, keyword, generality, pattern). A keyword's generality is how many other kinds'
-    descriptions name it: "kubernetes" is a platform that Helm, Kustomize and Argo CD build on,
-    so "with Helm on Kubernetes" means Helm."""
-    words = {template_id: _words(text) for template_id, _, text in kinds}
-    rules = []
-    for template_id, keywords, _ in kinds:
-        for keyword in {template_id.replace("-", " "), *keywords}:
-            phrase = _words(keyword)
-            generality = sum(1 for other, text in words.items() if other != template_id and phrase in text)
-            rules.append((template_id, keyword, generality, _phrase(keyword)))
-    rules.sort(key=lambda r: (r[2], -len(r[1]), r[0], r[1]))
-    return rules
-
-
-def _words(text: str) -> str:
-    """Text as lowercase words between single spaces, for quick whole-phrase containment tests."""
-    return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
-
-
-@lru_cache(maxsize=64)
-def _platform_rules(catalog_key: tuple, chosen: str, description: str) -> list[re.Pattern[str]]:
-    """Keywords of other kinds that the chosen kind's description names (its platform)."""
-    text = _words(description)
-    return [
-        rule
-        for template_id, keyword, _, rule in _compiled_keywords(catalog_key)
-        if template_id != chosen and _words(keyword) in text
-    ]
-
-
-def _kind(prompt: _Prompt, catalog: Catalog) -> str:
-    masked = prompt.masked()
-    # Score: the most specific keyword matched (least general, then longest), then how many matched.
-    scores: dict[str, tuple[tuple[int, int], int]] = {}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for template_id, keyword, generality, rule in _keyword_rules(catalog):
-        for match in rule.finditer(masked):
-            taken = spans.get(template_id, [])
-            if prompt.free(*match.span()) and all(match.end() <= a or match.start() >= b for a, b in taken):
-                best, count = scores.get(template_id, ((-(10**6), 0), 0))
-                scores[template_id] = (max(best, (-generality, len(keyword))), count + 1)
-                spans.setdefault(template_id, []).append(match.span())
-    if not scores:
-        words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]+", masked) if w.lower() not in _FILLER]
-        vocabulary = {
-            word: template.id
-            for template in catalog.templates.values()
-            for keyword in [template.id, *template.manifest.keywords]
-            for word in re.split(r"[\s/-]+", keyword.lower())
-            if len(word) > 2
-        }
-        close = sorted({vocabulary[m] for w in words for m in difflib.get_close_matches(w, vocabulary, n=2, cutoff=0.75)})
-        raise PromptError(
-            "no template in the catalog matches the kind of project the prompt asks for",
-            hint=f"closest: {', '.join(close)}" if close else f"known templates: {', '.join(catalog.ids())}",
-        )
-    chosen = max(sorted(scores), key=lambda t: scores[t])
-    prompt.used.extend(spans[chosen])
-    # Words of the platform the chosen kind builds on ("Helm on Kubernetes") were understood too.
-    for rule in _platform_rules(_catalog_key(catalog), chosen, catalog.get(chosen).manifest.description):
-        prompt.used.extend(m.span() for m in rule.finditer(masked) if prompt.free(*m.span()))
-    return chosen
-
-
-def _parameters(prompt: _Prompt, template: Template) -> dict:
-    """Parameters a prompt can name: a region, and any choice the manifest lists (e.g. cloud: aws)."""
-    parameters: dict = {}
-    definitions = template.manifest.parameters
-    for name, regions in (("region", _AWS_REGION), ("location", _AZURE_REGION), ("region", _AZURE_REGION)):
-        if name in definitions and name not in parameters:
-            match = prompt.first([regions])
-            if match:
-                parameters[name] = match.group(1).lower()
-                prompt.first([_rx(r"\b(?:in\s+)?(?:the\s+)?(?:aws\s+|azure\s+)?(?:region|location)\b")])
-    for name, definition in definitions.items():
-        if definition.type == "boolean" and name not in parameters:
-            # "with change sets", "without CloudFront": the words may also have chosen the kind.
-            phrase = r"\s+".join(re.escape(w) for w in name.split("_"))
-            rule = _rx(rf"\b(?P<how>with|without|no|using|use)\s+(?:a\s+|an\s+|the\s+)?{phrase}\b")
-            for match in rule.finditer(prompt.text):
-                if prompt.free(*match.span("how")):
-                    prompt.used.append(match.span() if prompt.free(*match.span()) else match.span("how"))
-                    parameters[name] = match.group("how").lower() in ("with", "using", "use")
-                    break
-        if not definition.choices or name in parameters:
-            continue
-        for choice in sorted(definition.choices, key=len, reverse=True):
-            match = prompt.first([_phrase(choice)]) if len(choice) > 1 else None
-            if match:
-                parameters[name] = choice
-                break
-    return parameters
-
-
-def _only_quoted_value(prompt: _Prompt) -> str:
-    """Without "called ...", the one quoted value no other rule used is the name."""
-    values = [
-        m for m in re.finditer(_Q.format("n"), prompt.text) if prompt.free(*m.span()) and _quoted(m, "n")
-    ]
-    if len(values) != 1:
-        error = PromptError(
-            "the prompt names no project" if not values else "the prompt does not say which quoted value is the project's name",
-            hint="""give the name in quotes after "called", e.g. 'called "My App"'""",
-        )
-        error.missing = "name"
-        raise error
-    prompt.used.append(values[0].span())
-    return _quoted(values[0], "n") or ""
-
-
-def _runbooks(match: re.Match) -> list[dict]:
-    if match.groupdict().get("task"):
-        task = " ".join(match.group("task").split())
-        return [{"name": task[0].upper() + task[1:]}]
-    return [{"name": name} for name in _split_list(match.group("list"))]
+        return spec_from_data({**self.data, "warnings": self.warnings}, "prompt")
 
 
 def understand(text: str, catalog: Catalog) -> ProjectSpec:
     """Read a prompt into an (unresolved) spec; raise PromptError when it cannot be done."""
-    from octoscaffold.spec.io import spec_from_data
+    reading = read(text, catalog)
+    raise_missing(reading, catalog)
+    return reading.spec()
 
-    text = " ".join(text.split())
-    if not text:
+
+def raise_missing(reading: Reading, catalog: Catalog) -> None:
+    if "template" in reading.missing and ("name" not in reading.missing or not reading.data.get("_about")):
+        if not reading.data.get("_about"):
+            raise PromptError(
+                "the prompt does not ask for a deployment project: no template in the catalog fits it",
+                hint=EXAMPLE,
+            )
+        close = reading.suggestions
         raise PromptError(
-            "the prompt is empty",
-            hint="""describe the project, e.g. 'Create an AWS Lambda project called "My App"'""",
+            "no template in the catalog matches the kind of project the prompt asks for",
+            hint=f"closest: {', '.join(close)}; name one, or see `octoscaffold catalog list`"
+            if close
+            else f"known templates: {', '.join(catalog.ids())}",
         )
-    prompt = _Prompt(text)
-    data: dict = {"project": {}, "prompt": text}
+    if "name" in reading.missing:
+        guess = f'; did you mean "{reading.name_guess}"?' if reading.name_guess else ""
+        error = PromptError(
+            "the prompt names no project" + guess,
+            hint="""give the name after "called", e.g. 'called "My App"', or use --name""",
+        )
+        error.missing = "name"  # type: ignore[attr-defined]
+        raise error
 
-    name = prompt.first(_NAME_RULES)
-    if name is not None and _quoted(name, "n"):
-        data["project"]["name"] = _quoted(name, "n")
-    for key, rules, group in (("group", _GROUP_RULES, "g"), ("space", _SPACE_RULES, "s")):
-        match = prompt.first(rules)
+
+def read(text: str, catalog: Catalog) -> Reading:
+    """Read a prompt; raise PromptError only for what no answer can fix (empty, too long, two
+    projects). A missing name or kind is in `Reading.missing`."""
+    original = " ".join(text.split())
+    if not original:
+        raise PromptError("the prompt is empty", hint=EXAMPLE)
+    if len(original) > MAX_PROMPT:
+        raise PromptError(
+            f"the prompt is {len(original):,} characters long; octoscaffold reads at most {MAX_PROMPT:,}",
+            hint="describe one project in a few sentences; put details in a spec file (octoscaffold render)",
+        )
+    corrected, corrections = _correct_typos(normalise(text), catalog)
+    prompt = Prompt.of(corrected)
+    reading = Reading({"project": {}, "prompt": original})
+    reading.warnings += corrections
+    _check_single_project(prompt)
+    _Reader(prompt, catalog, reading).run()
+    return reading
+
+
+def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
+    """Fix misspelt words the rules look for ("enviroments"); say so when a value changed."""
+    known = FILLER | STOP | ENVIRONMENT_WORDS | _CUE_WORDS | keyword_words(catalog)
+    warnings = []
+
+    def fix(match: re.Match) -> str:
+        word = match.group()
+        low = word.lower()
+        if len(low) < 5 or low in known or not low.isalpha():
+            return word
+        for candidate in sorted(_CUE_WORDS):
+            if candidate[0] == low[0] and distance(low, candidate, 1 if len(low) < 9 else 2) <= (1 if len(low) < 9 else 2):
+                if candidate in _VALUE_TYPOS:
+                    warnings.append(f'read "{word}" as "{candidate}"')
+                return candidate if word.islower() else candidate.capitalize() if word[0].isupper() else candidate
+        return word
+
+    # Only words outside quotes: a quoted value is kept exactly as typed.
+    parts = re.split(r"(\"(?:[^\"\\]|\\.)*\"|(?<!\w)'(?:[^'\\]|\\.)*'(?!\w))", text)
+    return "".join(p if i % 2 else re.sub(r"[A-Za-z]+", fix, p) for i, p in enumerate(parts)), warnings
+
+
+def _check_single_project(prompt: Prompt) -> None:
+    for rule in _MULTI:
+        match = rule.search(prompt.text)
         if match:
-            data["project"][key] = _quoted(match, group)
-    match = prompt.first([_DESCRIPTION])
-    if match:
-        data["project"]["description"] = _quoted(match, "x")
+            raise PromptError(
+                f'the prompt asks for more than one project ("{match.group().strip()}"); '
+                "octoscaffold makes one project per prompt",
+                hint="run it once for each project",
+            )
 
-    lifecycle: dict = {}
-    match = prompt.first(_LIFECYCLE_RULES)
-    if match:
-        lifecycle["name"] = _quoted(match, "l")
-    match = prompt.first(_ENVIRONMENT_RULES)
-    if match:
-        lifecycle["environments"] = _split_list(match.group("list"))
-    if lifecycle:
-        data["lifecycle"] = lifecycle
 
-    tenancy: dict = {}
-    match = prompt.first(_TENANT_RULES)
-    if match:
-        tenancy["tenants"] = _split_list(match.group("list"))
-    if prompt.first([_BOTH_TENANCY]):
-        tenancy["mode"] = "tenanted-or-untenanted"
-    elif prompt.first([_TENANTED]) or tenancy.get("tenants"):
-        tenancy["mode"] = "tenanted"
-    if tenancy:
-        data["tenancy"] = tenancy
+class _Reader:
+    def __init__(self, prompt: Prompt, catalog: Catalog, reading: Reading) -> None:
+        self.prompt = prompt
+        self.catalog = catalog
+        self.reading = reading
+        self.data = reading.data
+        self.kind_words = keyword_words(catalog)
+        self.names: list[tuple[str, str]] = []  # (name, how) from explicit cues
 
-    match = prompt.first(_RUNBOOK_RULES)
-    if match:
-        data["runbooks"] = _runbooks(match)
-    approval: dict = {}
-    if prompt.first([_NO_APPROVAL]):
-        approval["enabled"] = False
-    match = prompt.first([_TEAM, _TEAM_PLAIN])
-    if match:
-        approval["team"] = _quoted(match, "t") or match.group("tw")
-        approval["team"] = re.sub(r"[^a-z0-9]+", "-", approval["team"].lower()).strip("-")
-    if approval:
-        data["approval"] = approval
-    if prompt.first([_NO_SCAN]):
-        data["security_scan"] = {"enabled": False}
-    match = prompt.first([_VERSIONING])
-    if match:
-        data["versioning"] = {"strategy": "semantic" if match.group("kind").lower().startswith("sem") else "date"}
-    settings: dict = {}
-    match = prompt.first([_GUIDED])
-    if match:
-        state = (match.group("state") or ("off" if match.group(0).lower().startswith("without") else "on")).lower()
-        settings["guided_failure_mode"] = "On" if state in ("on", "enabled") else "Off"
-    match = prompt.first([_WORKER_POOL])
-    if match:
-        pool = _quoted(match, "w") or _quoted(match, "v") or match.group("ww") or match.group("vw") or ""
-        settings["worker_pool"] = re.sub(r"[^a-z0-9]+", "-", pool.lower()).strip("-")
-    if settings:
-        data["settings"] = settings
+    @property
+    def tokens(self) -> list[Token]:
+        return self.prompt.tokens
 
-    if "name" not in data["project"]:
-        data["project"]["name"] = _only_quoted_value(prompt)
-    template_id = _kind(prompt, catalog)
-    data["template"] = template_id
-    parameters = _parameters(prompt, catalog.get(template_id))
-    if parameters:
-        data["parameters"] = parameters
+    def run(self) -> None:
+        data, prompt = self.data, self.prompt
+        self._explicit_names()
+        self._entities(quoted_only=True)
+        kind = find_kind(prompt, self.catalog)
+        prompt.kind_spans = [(m.start, m.end) for m in kind.matches if (m.start, m.end) in prompt.used]
+        self._entities(quoted_only=False)
+        self._description()
+        self._tenancy()
+        self._environments()
+        self._switches()
+        template = self.catalog.templates.get(kind.template_id) if kind.template_id else None
+        self._runbooks(template)
+        if template is not None:
+            from octoscaffold.understand.parameters import read_parameters
 
-    data["warnings"] = [
-        f"not understood: {fragment}" if '"' in fragment else f'not understood: "{fragment}"'
-        for fragment in prompt.leftovers()
-    ]
-    return spec_from_data(data, "prompt")
+            parameters = read_parameters(prompt, template, {})
+            if parameters.values:
+                data["parameters"] = parameters.values
+            self.reading.warnings += parameters.warnings
+        self._name()
+        self._kind(kind)
+        data["_about"] = bool(_ABOUT_DEPLOYMENT.search(prompt.text)) or kind.template_id is not None
+        self.reading.warnings += [
+            f'not understood: "{fragment}"' if '"' not in fragment else f"not understood: {fragment}"
+            for fragment in prompt.leftovers()
+        ]
+        self.reading.unsure = any(w.startswith("not understood") for w in self.reading.warnings)
+        about = data.pop("_about")
+        if self.reading.missing:
+            data["_about"] = about
+
+    # -- names -------------------------------------------------------------------------------
+
+    def _explicit_names(self) -> None:
+        """`called X`, `named X`, `name: X`, `call it X`, `as Release Train`."""
+        for match in _NAME_CUE.finditer(self.prompt.text):
+            if not self.prompt.free(*match.span()) or _OTHER_THING.search(self.prompt.text[: match.start()]):
+                continue
+            found = self._read_name(self.prompt.index_at(match.end()), explicit=True)
+            if found:
+                tokens, end = found
+                self.prompt.use(match.start(), end)
+                self.names.append((name_case(tokens), "cue"))
+        for match in _AS_CUE.finditer(self.prompt.text):
+            index = self.prompt.index_at(match.end())
+            if not self.prompt.free(*match.span()) or index >= len(self.tokens):
+                continue
+            token = self.tokens[index]
+            if token.kind == "quoted" or token.slug_like or token.capitalised and token.low not in ENVIRONMENT_WORDS | PLATFORMS | self.kind_words:
+                found = self._read_name(index, explicit=True)
+                if found:
+                    self.prompt.use(match.start(), found[1])
+                    self.names.append((name_case(found[0]), "cue"))
+        distinct = {slugify(n) for n, _ in self.names}
+        if len(distinct) > 1:
+            raise PromptError(
+                f"the prompt names more than one project ({', '.join(repr(n) for n, _ in self.names)}); "
+                "octoscaffold makes one project per prompt",
+                hint="run it once for each project",
+            )
+
+    def _read_name(self, index: int, *, explicit: bool = False, backwards: bool = False) -> tuple[list[Token], int] | None:
+        """An unquoted or quoted name starting at token `index`: its tokens and the end position."""
+        tokens = self.tokens
+        while index < len(tokens) and tokens[index].text in (":", "=") and self.prompt.free_token(index):
+            index += 1
+        if index >= len(tokens) or not self.prompt.free_token(index):
+            return None
+        first = tokens[index]
+        if first.kind == "quoted":
+            return ([first], first.end) if first.text else None
+        taken: list[Token] = []
+        while index < len(tokens) and len(taken) < 6 and self.prompt.free_token(index):
+            token = tokens[index]
+            if token.kind != "word":
+                break
+            low = token.low
+            if not taken and (low in DETERMINERS or low.endswith("'s")):
+                index += 1
+                continue
+            capital_run = bool(taken) and taken[0].capitalised and token.capitalised
+            if low in STOP and not (token.capitalised and (not taken or capital_run) and low not in _BREAKS):
+                break
+            if low in self.kind_words and not (explicit and token.capitalised and taken) and not token.slug_like:
+                break
+            if low in ("please", "pls", "plz", "thanks", "thx", "asap", "too", "pronto"):
+                break
+            if taken and taken[0].capitalised and not token.capitalised and not token.text.isupper():
+                if low in ("of", "&", "and", "de", "the") and index + 1 < len(tokens) and tokens[index + 1].capitalised:
+                    taken.append(token)
+                    index += 1
+                    continue
+                break
+            taken.append(token)
+            index += 1
+            if token.slug_like and not explicit:
+                break
+        if not taken:
+            return None
+        return taken, taken[-1].end
+
+    def _usable_name(self, tokens: list[Token]) -> bool:
+        """Words that can be a name on their own (not "prod", "aws", "python", "me")."""
+        words = [t.low for t in tokens if t.kind == "word"]
+        if any(t.kind == "quoted" for t in tokens):
+            return True
+        if not words or all(w in ENVIRONMENT_WORDS | PLATFORMS | FILLER | TECH | self.kind_words | STOP for w in words):
+            return False
+        return not any(w in ("me", "us", "you", "them", "everyone", "each", "every", "all", "now", "later") for w in words)
+
+    def _name(self) -> None:
+        project = self.data["project"]
+        if self.names:
+            project["name"] = self.names[0][0]
+            return
+        for finder in (self._name_before_kind, self._name_after_project, self._name_after_for, self._name_deployed,
+                       self._name_leading, self._name_quoted, self._name_identifier):
+            found = finder()
+            if found:
+                name, guessed = found
+                project["name"] = name
+                if guessed:
+                    self.reading.doubtful.append("project.name")
+                    self.reading.warnings.append(f'guessed the project name "{name}" from the prompt\'s words; '
+                                                 """say 'called "..."' or use --name to be exact""")
+                return
+        self.reading.missing.append("name")
+        self.reading.name_guess = self._any_phrase()
+
+    def _name_before_kind(self) -> tuple[str, bool] | None:
+        """`the payments-web blue/green project`, `"Orders API" k8s project`, `Orders API on k8s`."""
+        prompt, tokens = self.prompt, self.tokens
+        for start, _ in sorted(prompt.kind_spans) + [(t.start, t.end) for t in tokens if t.low in ("project", "proj", "projects")]:
+            index = prompt.index_before(start)
+            # skip other kind words and platform words between ("Orders API *AWS* lambda")
+            while index >= 0 and tokens[index].low in self.kind_words | PLATFORMS | {"project", "proj", "/"} and not prompt.free_token(index) or (
+                index >= 0 and tokens[index].low in PLATFORMS | {"on", "to", "for"} and index > 0 and False
+            ):
+                index -= 1
+            taken: list[Token] = []
+            while index >= 0 and prompt.free_token(index) and len(taken) < 5:
+                token = tokens[index]
+                if token.kind == "quoted":
+                    taken = [token] if not taken else taken
+                    break
+                if token.kind != "word" or token.low in STOP | DETERMINERS | VERBS | FILLER | self.kind_words:
+                    break
+                if token.low in TECH | PLATFORMS | ENVIRONMENT_WORDS and not token.slug_like:
+                    break
+                taken.insert(0, token)
+                index -= 1
+            if not taken:
+                continue
+            before = tokens[index].low if index >= 0 else ""
+            definite = before in ("the", "our", "my", "their", "your") or before.endswith("'s")
+            shaped = taken[0].kind == "quoted" or any(t.slug_like or t.capitalised and t.low not in FILLER for t in taken)
+            if index >= 0 and tokens[index].capitalised and shaped and not taken[0].kind == "quoted":
+                # "Create Orders API k8s project": the capital of a sentence's first word is no clue
+                pass
+            if not (shaped or definite or len(taken) >= 2) or not self._usable_name(taken):
+                continue
+            if taken[0].capitalised and index < 0 and len(taken) == 1 and taken[0].low in VERBS:
+                continue
+            prompt.use(taken[0].start, taken[-1].end)
+            return name_case(taken), taken[0].kind != "quoted" and all(t.text == t.low for t in taken) and len(taken) > 1
+        return None
+
+    def _name_after_project(self) -> tuple[str, bool] | None:
+        """`lambda project orders-api`, `new k8s proj "Edge Router"`, `tomcat app petclinic`."""
+        tokens = self.tokens
+        for index, token in enumerate(tokens[:-1]):
+            if token.low not in ("project", "proj", "app", "service", "svc"):
+                continue
+            right_after_kind = index > 0 and not self.prompt.free_token(index - 1)
+            if token.low not in ("project", "proj") and not right_after_kind:
+                continue  # "app" introduces a name only right after the kind ("tomcat app petclinic")
+            after = tokens[index + 1]
+            shaped = after.kind == "quoted" or after.slug_like or (
+                after.capitalised and after.low not in STOP | ENVIRONMENT_WORDS | PLATFORMS
+            )
+            if shaped:
+                found = self._read_name(index + 1)
+                if found and self._usable_name(found[0]):
+                    self.prompt.use(token.start, found[1])
+                    return name_case(found[0]), False
+                continue
+            # "flyway proj loyalty": one lower-case word right after the kind and "project"
+            ends = index + 2 >= len(tokens) or tokens[index + 2].kind == "punct" or tokens[index + 2].low in STOP
+            plain = after.kind == "word" and after.low not in STOP | FILLER | TECH | ENVIRONMENT_WORDS | self.kind_words
+            if right_after_kind and plain and ends and self.prompt.free_token(index + 1):
+                self.prompt.use(token.start, after.end)
+                return after.text, False
+        return None
+
+    def _name_after_for(self) -> tuple[str, bool] | None:
+        """`a helm chart for payments-api`, `for the orders api`."""
+        for match in _rx(r"\bfor\s+").finditer(self.prompt.text):
+            if not self.prompt.free(*match.span()):
+                continue
+            found = self._read_name(self.prompt.index_at(match.end()))
+            if not found or not self._usable_name(found[0]):
+                continue
+            tokens, end = found
+            self.prompt.use(match.start(), end)
+            recased = len(tokens) > 1 and all(t.text == t.low for t in tokens)
+            return name_case(tokens), recased
+        return None
+
+    def _name_deployed(self) -> tuple[str, bool] | None:
+        """`deploy the orders api to kubernetes`, `ship billing-worker on ECS`."""
+        rule = _rx(r"\b(?:deploy(?:s|ed|ing)?|ship(?:s|ping)?|release|run(?:s|ning)?|host(?:s|ing)?|publish(?:es|ing)?)\s+")
+        for match in rule.finditer(self.prompt.text):
+            if not self.prompt.free(*match.span()):
+                continue
+            found = self._read_name(self.prompt.index_at(match.end()))
+            if not found or not self._usable_name(found[0]):
+                continue
+            after = self.prompt.index_at(found[1])
+            if after < len(self.tokens) and self.tokens[after].low not in ("to", "on", "onto", "into", "with", "using", "via", "in", "as"):
+                continue
+            tokens, end = found
+            self.prompt.use(match.start(), end)
+            return name_case(tokens), len(tokens) > 1 and all(t.text == t.low for t in tokens)
+        return None
+
+    def _name_leading(self) -> tuple[str, bool] | None:
+        """Slack style: `orders-api: k8s, envs dev/prod`."""
+        tokens = self.tokens
+        if len(tokens) > 2 and self.prompt.free_token(0) and (tokens[0].slug_like or tokens[0].kind == "quoted"):
+            if tokens[1].text in (":", ",", ";"):
+                self.prompt.use(tokens[0].start, tokens[1].end)
+                return tokens[0].text, False
+        return None
+
+    def _name_quoted(self) -> tuple[str, bool] | None:
+        """The one quoted value no other rule used."""
+        values = [t for i, t in enumerate(self.tokens) if t.kind == "quoted" and t.text and self.prompt.free_token(i)]
+        if len(values) == 1:
+            self.prompt.use(values[0].start, values[0].end)
+            return values[0].text, False
+        if len(values) > 1:
+            self.reading.warnings.append(
+                f"the prompt does not say which quoted value is the project's name ({', '.join(repr(v.text) for v in values)})"
+            )
+        return None
+
+    def _name_identifier(self) -> tuple[str, bool] | None:
+        """A lone identifier no rule used (`billing-worker`): a guess, said as one."""
+        for index, token in enumerate(self.tokens):
+            if token.slug_like and self.prompt.free_token(index) and self._usable_name([token]) and not re.fullmatch(r"v?\d[\d.x]*", token.low):
+                self.prompt.use(token.start, token.end)
+                return token.text, True
+        return None
+
+    def _any_phrase(self) -> str | None:
+        for index, token in enumerate(self.tokens):
+            if token.kind == "word" and self.prompt.free_token(index) and self._usable_name([token]) and token.low not in FILLER:
+                return token.text
+        return None
+
+    # -- the kind ------------------------------------------------------------------------------
+
+    def _kind(self, kind: KindReading) -> None:
+        if kind.template_id is None:
+            self.reading.missing.append("template")
+            self.reading.suggestions = kind.suggestions
+            return
+        self.data["template"] = kind.template_id
+        self.reading.warnings = kind.warnings + self.reading.warnings
+        if kind.doubtful:
+            self.reading.doubtful.append("template")
+
+    # -- group, space, lifecycle, worker pool, team ----------------------------------------------
+
+    def _entity(self, cue: re.Pattern[str], after: re.Pattern[str], quoted_only: bool) -> tuple[str, str] | None:
+        """A value next to its word: `group "Storage"`, `"Storage" group`, `group payments`,
+        `in the Payments group`. Returns (value, how) with how "quoted" or "words"."""
+        prompt = self.prompt
+        for match in cue.finditer(prompt.text):
+            if not prompt.free(*match.span()):
+                continue
+            index = prompt.index_at(match.end())
+            if index < len(self.tokens) and prompt.free_token(index):
+                token = self.tokens[index]
+                if token.kind == "quoted" and token.text:
+                    prompt.use(match.start(), token.end)
+                    return token.text, "quoted"
+                if not quoted_only and token.kind == "word" and match.group().strip():
+                    found = self._read_value(index)
+                    if found:
+                        value, end = found
+                        prompt.use(match.start(), end)
+                        return value, "words"
+        for match in after.finditer(prompt.text):
+            if not prompt.free(*match.span()):
+                continue
+            index = prompt.index_before(match.start())
+            if index < 0 or not prompt.free_token(index):
+                continue
+            token = self.tokens[index]
+            if token.kind == "quoted" and token.text:
+                prompt.use(token.start, match.end())
+                return token.text, "quoted"
+            if quoted_only or token.kind != "word":
+                continue
+            taken: list[Token] = []
+            while index >= 0 and prompt.free_token(index) and self.tokens[index].kind == "word" and len(taken) < 4:
+                word = self.tokens[index]
+                if word.low in STOP | DETERMINERS | VERBS or word.low in FILLER and not word.capitalised:
+                    break
+                taken.insert(0, word)
+                index -= 1
+            if taken:
+                prompt.use(taken[0].start, match.end())
+                return entity_case(" ".join(t.text for t in taken)), "words"
+        return None
+
+    def _read_value(self, index: int) -> tuple[str, int] | None:
+        """Unquoted words after a cue, up to the clause's end or a word that starts another ask."""
+        taken: list[Token] = []
+        while index < len(self.tokens) and len(taken) < 4 and self.prompt.free_token(index):
+            token = self.tokens[index]
+            if token.kind != "word" or token.low in STOP and not (taken and token.capitalised and taken[0].capitalised):
+                break
+            if taken and taken[0].capitalised != token.capitalised and not token.text.isupper():
+                break
+            if not taken and token.low in DETERMINERS:
+                index += 1
+                continue
+            taken.append(token)
+            index += 1
+        if not taken:
+            return None
+        return entity_case(" ".join(t.text for t in taken)), taken[-1].end
+
+    def _entities(self, *, quoted_only: bool) -> None:
+        project = self.data["project"]
+        for key, cue, after in (("group", _GROUP_CUE, _GROUP_AFTER), ("space", _SPACE_CUE, _SPACE_AFTER)):
+            if key not in project:
+                found = self._entity(cue, after, quoted_only)
+                if found:
+                    project[key] = found[0]
+        lifecycle = self.data.setdefault("lifecycle", {})
+        if "name" not in lifecycle:
+            found = self._lifecycle(quoted_only)
+            if found:
+                lifecycle["name"] = found
+        if not lifecycle:
+            del self.data["lifecycle"]
+        settings = self.data.setdefault("settings", {})
+        if "worker_pool" not in settings:
+            found = self._entity(_POOL_CUE, _POOL_AFTER, quoted_only)
+            if found:
+                settings["worker_pool"] = slugify(found[0])
+        if not settings:
+            del self.data["settings"]
+        self._team(quoted_only)
+
+    def _lifecycle(self, quoted_only: bool) -> str | None:
+        prompt = self.prompt
+        # "lifecycle: dev -> qa -> prod" lists environments, it does not name a lifecycle
+        for match in _LIFECYCLE_CUE.finditer(prompt.text):
+            if prompt.free(*match.span()) and not quoted_only:
+                found = read_list(prompt, prompt.index_at(match.end()), single=False)
+                if found and len(found.values) >= 2:
+                    return None
+        found = self._entity(_LIFECYCLE_CUE, _LIFECYCLE_AFTER, quoted_only)
+        return found[0] if found else None
+
+    def _team(self, quoted_only: bool) -> None:
+        prompt = self.prompt
+        team = None
+        for match in _TEAM_CUE.finditer(prompt.text):
+            if not prompt.free(*match.span()):
+                continue
+            index = prompt.index_at(match.end())
+            if index < len(self.tokens) and self.tokens[index].kind == "quoted":
+                team, end = self.tokens[index].text, self.tokens[index].end
+            elif quoted_only:
+                continue
+            else:
+                found = self._team_words(index)
+                if not found:
+                    continue
+                team, end = found
+            tail = _rx(r"^\s+team\b").match(prompt.text[end:])
+            prompt.use(match.start(), end + (tail.end() if tail else 0))
+            break
+        if team is None and not quoted_only:
+            for match in _TEAM_BEFORE.finditer(prompt.text):
+                if not prompt.free(*match.span()):
+                    continue
+                index = prompt.index_before(match.start())
+                taken: list[Token] = []
+                while index >= 0 and prompt.free_token(index) and len(taken) < 4:
+                    token = self.tokens[index]
+                    if token.kind == "quoted":
+                        taken = [token]
+                        index -= 1
+                        break
+                    if token.kind != "word" or token.low in STOP | DETERMINERS | FILLER:
+                        break
+                    taken.insert(0, token)
+                    index -= 1
+                if taken:
+                    team = " ".join(t.text for t in taken)
+                    prompt.use(taken[0].start, match.end())
+                    break
+        if team is not None and slugify(team):
+            self.data.setdefault("approval", {})["team"] = slugify(team)
+
+    def _team_words(self, index: int) -> tuple[str, int] | None:
+        """`the Change Advisory Board team`, `platform team`, `DBAs`: words up to "team"."""
+        taken: list[Token] = []
+        while index < len(self.tokens) and self.prompt.free_token(index) and len(taken) < 5:
+            token = self.tokens[index]
+            if token.kind != "word" or token.low == "team" or token.low in STOP and not token.capitalised:
+                break
+            if not taken and token.low in DETERMINERS:
+                index += 1
+                continue
+            taken.append(token)
+            index += 1
+        if not taken:
+            return None
+        return " ".join(t.text for t in taken), taken[-1].end
+
+    def _description(self) -> None:
+        for match in _DESCRIPTION.finditer(self.prompt.text):
+            index = self.prompt.index_at(match.end())
+            if self.prompt.free(*match.span()) and index < len(self.tokens) and self.tokens[index].kind == "quoted":
+                self.prompt.use(match.start(), self.tokens[index].end)
+                self.data["project"]["description"] = self.tokens[index].text
+                return
+
+    # -- tenants and environments ----------------------------------------------------------------
+
+    def _list_after(self, cue: re.Pattern[str], **options) -> ListRead | None:
+        for match in cue.finditer(self.prompt.text):
+            if not self.prompt.free(*match.span()):
+                continue
+            found = read_list(self.prompt, self.prompt.index_at(match.end()), **options)
+            if found and not _clause_between(self.prompt, match.end(), found.start):
+                self.prompt.use(match.start(), found.end)
+                return found
+        return None
+
+    def _list_before(self, cue: re.Pattern[str], **options) -> ListRead | None:
+        for match in cue.finditer(self.prompt.text):
+            if not self.prompt.free(*match.span()):
+                continue
+            found = read_list_before(self.prompt, self.prompt.index_at(match.start()), **options)
+            if found:
+                self.prompt.use(found.start, match.end())
+                return found
+        return None
+
+    def _tenancy(self) -> None:
+        prompt, tenancy = self.prompt, {}
+        found = self._list_after(_TENANT_CUE, names=True) or self._list_before(_TENANT_AFTER, vocabulary=False)
+        if found:
+            tenancy["tenants"] = found.values
+        if prompt.first([_BOTH_TENANCY]):
+            tenancy["mode"] = "tenanted-or-untenanted"
+        elif prompt.first([_TENANTED]) or tenancy.get("tenants"):
+            tenancy["mode"] = "tenanted"
+            prompt.first([_TENANTED])
+        elif prompt.first([_UNTENANTED]):
+            tenancy["mode"] = "untenanted"
+        if tenancy:
+            self.data["tenancy"] = tenancy
+
+    def _environments(self) -> None:
+        prompt = self.prompt
+        found = (
+            self._list_after(_ENV_CUE)
+            or self._list_before(_ENV_AFTER)
+            or self._list_after(_MOVE, vocabulary=True)
+            or self._list_after(_FROM_TO, vocabulary=True, single=False)
+            or self._list_after(_ONLY, vocabulary=True)
+            or self._vocabulary_run()
+        )
+        if not found:
+            return
+        values = [v for v in found.values if v]
+        # "dev, qa and prod environments" may leave the word itself after the list
+        tail = _rx(r"^\s*(?:envs?|environments?|stages)\b").match(prompt.text[found.end :])
+        if tail and prompt.free(found.end, found.end + tail.end()):
+            prompt.use(found.end, found.end + tail.end())
+        self.data.setdefault("lifecycle", {})["environments"] = values
+
+    def _vocabulary_run(self) -> ListRead | None:
+        """Environment words in a row without a cue: `dev/uat/prod`, `dev -> test -> prod`."""
+        for index, token in enumerate(self.tokens):
+            if token.kind == "word" and token.low in ENVIRONMENT_WORDS and self.prompt.free_token(index):
+                found = read_list(self.prompt, index, vocabulary=True, single=False)
+                if found and sum(v.lower() in ENVIRONMENT_WORDS for v in found.values) >= 2:
+                    self.prompt.use(found.start, found.end)
+                    return found
+        return None
+
+    # -- switches --------------------------------------------------------------------------------
+
+    def _switches(self) -> None:
+        prompt, data = self.prompt, self.data
+        if prompt.first(_NO_APPROVAL):
+            data.setdefault("approval", {})["enabled"] = False
+        else:
+            prompt.first([_WITH_APPROVAL])
+        if prompt.first(_NO_SCAN):
+            data["security_scan"] = {"enabled": False}
+        for match in _GUIDED.finditer(prompt.text):
+            if prompt.free(*match.span()):
+                prompt.use(*match.span())
+                state = (match.group("state") or "").lower()
+                off = bool(match.group("neg")) or state in ("off", "disabled", "no", "false")
+                data.setdefault("settings", {})["guided_failure_mode"] = "Off" if off else "On"
+                break
+        match = prompt.first([_VERSIONING_FULL, _VERSIONING])
+        if match:
+            kind = match.group("kind").lower().replace(" ", "")
+            if kind.startswith("date") and not _rx(r"versio|numb").search(match.group()):
+                prompt.used.remove(match.span())  # a bare "date" is no versioning ask
+            else:
+                data["versioning"] = {"strategy": "semantic" if kind.startswith("sem") else "date"}
+
+    # -- runbooks ----------------------------------------------------------------------------------
+
+    def _runbooks(self, template: Template | None) -> None:
+        prompt = self.prompt
+        if prompt.first([_NO_RUNBOOKS]):
+            self.data["runbooks"] = []
+            return
+        names: list[str] = []
+        for match in _RUNBOOK_PURPOSE.finditer(prompt.text):
+            if prompt.free(*match.span()):
+                end = self._purposes(match.end(), template, names)
+                if end:
+                    prompt.use(match.start(), end)
+        if not names:
+            found = self._list_after(_RUNBOOK_CUE, names=True)
+            if found and (any(t.kind == "quoted" or t.capitalised for item in found.items for t in item)):
+                names = found.values
+            elif found:
+                prompt.used.remove(next(s for s in prompt.used if s[1] == found.end))
+        if not names:
+            for match in _RUNBOOK_AFTER.finditer(prompt.text):
+                # "a restart runbook", "add a cache flush runbook"
+                if not prompt.free(*match.span()):
+                    continue
+                index = prompt.index_before(match.start())
+                words: list[Token] = []
+                while index >= 0 and prompt.free_token(index) and self.tokens[index].kind == "word" and len(words) < 3:
+                    if self.tokens[index].low in STOP | DETERMINERS | FILLER:
+                        break
+                    words.insert(0, self.tokens[index])
+                    index -= 1
+                if words:
+                    names.append(self._runbook_name([t.text for t in words], template))
+                    prompt.use(words[0].start, match.end())
+        if names:
+            self.data["runbooks"] = [{"name": n} for n in dict.fromkeys(names)]
+
+    def _purposes(self, position: int, template: Template | None, names: list[str]) -> int | None:
+        """`to restart the service and to clear the cache` → runbook names; the end position."""
+        index = self.prompt.index_at(position)
+        end = None
+        while index < len(self.tokens):
+            words: list[Token] = []
+            while index < len(self.tokens) and self.prompt.free_token(index):
+                token = self.tokens[index]
+                if token.kind != "word" or token.low in ("and", "plus", "then", "but", "with", "also"):
+                    break
+                if token.low in ("in", "on", "for") and words and len(words) >= 2:
+                    break
+                words.append(token)
+                index += 1
+            if not words:
+                break
+            names.append(self._runbook_name([t.text for t in words], template))
+            end = words[-1].end
+            # "... and (a runbook) to clear the cache"
+            rest = _rx(r"^\s*(?:,\s*)?(?:and|plus|also)\s+(?:(?:one|another|a\s+runbook|runbooks?)\s+)?(?:to|that|for)\s+").match(self.prompt.text[end:])
+            if not rest:
+                break
+            index = self.prompt.index_at(end + rest.end())
+        return end
+
+    def _runbook_name(self, words: list[str], template: Template | None) -> str:
+        """The template's own runbook that does this, or the purpose as a name."""
+        stems = {_stem(w) for w in words}
+        if template is not None:
+            best, score = None, 0
+            for runbook in template.manifest.runbooks:
+                own = [_stem(w) for w in re.findall(r"[A-Za-z]+", runbook.name)]
+                hits = sum(1 for w in own if w in stems)
+                if own and own[0] in stems and hits > score:
+                    best, score = runbook.name, hits
+            if best:
+                return best
+        text = " ".join([_imperative(words[0]), *words[1:]])
+        return text[0].upper() + text[1:]
+
+
+_BREAKS = frozenset("in into with without using on to for from at via through by that which and or then plus".split())
+_SYNONYMS = {"reboot": "restart", "bounce": "restart", "recycle": "restart", "teardown": "delete", "destroy": "delete",
+             "remove": "delete", "rollback": "roll", "backup": "back", "purge": "invalidate", "flush": "invalidate",
+             "clear": "invalidate"}
+
+
+def _imperative(word: str) -> str:
+    """`restarts` → `restart`, `flushes` → `flush`, `clearing` → `clear` (a purpose as a command)."""
+    low = word.lower()
+    if low.endswith("ies") and len(low) > 4:
+        return low[:-3] + "y"
+    if low.endswith(("sses", "ches", "shes", "xes", "zes")):
+        return low[:-2]
+    if low.endswith("ing") and len(low) > 5:
+        return low[:-3]
+    if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
+        return low[:-1]
+    return low
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    for key, value in _SYNONYMS.items():
+        if word == _stem_plain(key):
+            return _stem_plain(value)
+    return word
+
+
+def _stem_plain(word: str) -> str:
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+def _clause_between(prompt: Prompt, start: int, end: int) -> bool:
+    return any(t.kind == "punct" and t.text in CLAUSE_END for t in prompt.tokens if start <= t.start < end)

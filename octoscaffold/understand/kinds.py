@@ -1,0 +1,292 @@
+"""Which catalog kind a prompt asks for, from the words each manifest lists.
+
+A kind is chosen by its keywords (`keywords`, and `similar_keywords` for a close fit that is said
+in a warning), spelt loosely: separators may be spaces, hyphens, slashes or nothing ("helm chart",
+"helmchart"), and a word a letter or two away from a keyword ("kuberntes") counts, with a warning.
+When several kinds are named, the one that builds on the others wins: a kind whose description
+names another's keyword ("A Helm chart ... on Kubernetes clusters") beats it; then the manifest's
+`priority` (tools such as Terraform over the platforms they provision); then a word after
+"with/using/via" (the tool) over one after "on/to" (the platform); then the longer keyword.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from octoscaffold.catalog import Catalog
+from octoscaffold.understand.text import Prompt
+from octoscaffold.understand.words import FILLER
+
+# English words a letter away from a keyword: never read as a misspelt kind.
+_NOT_TYPOS = frozenset(
+    """customize customise customized customised customizing customer customers dockers docket
+    scripts lambdas helmet helper terraforming serverside flywheel flyers canary's migrate
+    migrating migration migrations database databases template templates function functions
+    services service static statics websites website""".split()
+)
+_TOOL_BEFORE = frozenset("with using via through by use uses".split())
+_PLATFORM_BEFORE = frozenset("on onto to into inside atop in".split())
+
+
+@dataclass(frozen=True)
+class Keyword:
+    template_id: str
+    phrase: str  # as the manifest writes it
+    similar: bool  # from `similar_keywords`: a close fit, not the thing itself
+
+
+@dataclass(frozen=True)
+class Match:
+    keyword: Keyword
+    start: int
+    end: int
+    typed: str  # the text as written
+    fuzzy: bool = False
+    role: int = 0  # +1 after with/using (a tool), -1 after on/to (a platform)
+
+
+@dataclass
+class KindReading:
+    template_id: str | None
+    matches: list[Match] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    doubtful: bool = False  # a typo, a close fit or a tie: worth confirming
+    suggestions: list[str] = field(default_factory=list)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s/_-]+", "", text.lower())
+
+
+@dataclass(frozen=True)
+class _Index:
+    pattern: re.Pattern[str] | None
+    by_key: dict[str, tuple[Keyword, ...]]
+    named_by: dict[str, frozenset[str]]  # keyword (by key) → kinds whose descriptions name it
+    priority: dict[str, int]
+    vocabulary: dict[str, tuple[Keyword, ...]]  # single words (and joined phrases) for typos
+    descriptions: dict[str, frozenset[str]]
+
+
+def _catalog_key(catalog: Catalog) -> tuple:
+    return tuple(
+        (
+            t.id,
+            tuple(t.manifest.keywords),
+            tuple(t.manifest.similar_keywords),
+            t.manifest.description,
+            t.manifest.title,
+            t.manifest.priority,
+        )
+        for t in catalog.templates.values()
+    )
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
+
+
+@lru_cache(maxsize=8)
+def _index(kinds: tuple) -> _Index:
+    keywords: list[Keyword] = []
+    for template_id, words, similar, _, _, _ in kinds:
+        keywords.append(Keyword(template_id, template_id.replace("-", " "), False))
+        keywords += [Keyword(template_id, w, False) for w in words]
+        keywords += [Keyword(template_id, w, True) for w in similar]
+    by_key: dict[str, list[Keyword]] = {}
+    for keyword in keywords:
+        by_key.setdefault(_key(keyword.phrase), []).append(keyword)
+    phrases = sorted({k.phrase.lower() for k in keywords}, key=lambda p: (-len(p), p))
+    alternatives = [r"[\s/_-]*".join(re.escape(w) for w in re.split(r"[\s/_-]+", p) if w) for p in phrases]
+    # A plural is the same kind ("lambdas", "helm charts").
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?:e?s)?(?![\w-])", re.IGNORECASE) if alternatives else None
+    descriptions = {template_id: _words(f"{title} {description}") for template_id, _, _, description, title, _ in kinds}
+    named_by: dict[str, set[str]] = {}
+    for keyword in keywords:
+        if keyword.similar:
+            continue
+        phrase = _words(keyword.phrase)
+        for other, text in descriptions.items():
+            if other != keyword.template_id and phrase in text:
+                named_by.setdefault(_key(keyword.phrase), set()).add(other)
+    vocabulary: dict[str, list[Keyword]] = {}
+    for keyword in keywords:
+        parts = re.split(r"[\s/_-]+", keyword.phrase.lower())
+        for word in {*parts, "".join(parts)}:
+            if len(word) >= 5 and word.isalpha():
+                vocabulary.setdefault(word, []).append(keyword)
+    return _Index(
+        pattern,
+        {k: tuple(v) for k, v in by_key.items()},
+        {k: frozenset(v) for k, v in named_by.items()},
+        {template_id: priority for template_id, *_, priority in kinds},
+        {k: tuple(v) for k, v in vocabulary.items()},
+        {k: frozenset(v.split()) for k, v in descriptions.items()},
+    )
+
+
+def keyword_words(catalog: Catalog) -> frozenset[str]:
+    """Every one-word keyword of the catalog ("k8s", "lambda", "helm"): such a word ends a name."""
+    return _keyword_words(_catalog_key(catalog))
+
+
+@lru_cache(maxsize=8)
+def _keyword_words(kinds: tuple) -> frozenset[str]:
+    words = set()
+    for template_id, keywords, similar, *_ in kinds:
+        for phrase in (*keywords, *similar, template_id):
+            parts = re.split(r"[\s/_-]+", phrase.lower())
+            if len(parts) == 1:
+                words.add(parts[0])
+    return frozenset(words)
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance between a and b, or limit + 1 once it is larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def typo_limit(word: str) -> int:
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+def _role(prompt: Prompt, start: int) -> int:
+    index = prompt.index_before(start)
+    for back in range(index, max(index - 3, -1), -1):
+        word = prompt.tokens[back].low
+        if word in _TOOL_BEFORE:
+            return 1
+        if word in _PLATFORM_BEFORE:
+            return -1
+        if prompt.tokens[back].kind == "punct":
+            break
+    return 0
+
+
+def find_kind(prompt: Prompt, catalog: Catalog) -> KindReading:
+    """The kind the prompt asks for; marks the kind words (and the platform words) as used."""
+    index = _index(_catalog_key(catalog))
+    masked = prompt.masked()
+    matches: list[Match] = []
+    if index.pattern is not None:
+        for m in index.pattern.finditer(masked):
+            key = _key(m.group())
+            keywords = index.by_key.get(key) or index.by_key.get(re.sub(r"e?s$", "", key), ())
+            for keyword in keywords:
+                matches.append(Match(keyword, m.start(), m.end(), m.group(), role=_role(prompt, m.start())))
+    if not matches:
+        matches = _typos(prompt, masked, index)
+    if not matches:
+        return KindReading(None, suggestions=_suggestions(prompt, masked, index))
+    return _choose(prompt, matches, index)
+
+
+def _typos(prompt: Prompt, masked: str, index: _Index) -> list[Match]:
+    found = []
+    for token in prompt.tokens:
+        word = token.low
+        if token.kind != "word" or masked[token.start : token.end] != token.text or not word.isalpha():
+            continue
+        limit = typo_limit(word)
+        if not limit or word in _NOT_TYPOS or word in FILLER or word in index.vocabulary:
+            continue
+        best = None
+        for candidate, keywords in index.vocabulary.items():
+            if candidate[0] != word[0] and candidate[:2] != word[:2][::-1]:
+                continue
+            d = distance(word, candidate, min(limit, typo_limit(candidate)))
+            if d <= min(limit, typo_limit(candidate)) and (best is None or d < best[0]):
+                best = (d, candidate, keywords)
+        if best:
+            for keyword in best[2]:
+                # Only a keyword that is this one word: "kuberntes" is kubernetes, but "lamda" alone
+                # is not "aws lambda" unless the keyword itself is one word.
+                if _key(keyword.phrase) == best[1]:
+                    found.append(Match(keyword, token.start, token.end, token.text, fuzzy=True, role=_role(prompt, token.start)))
+    return found
+
+
+def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
+    kinds = sorted({m.keyword.template_id for m in matches})
+
+    def builds_on(kind: str, other: str) -> bool:
+        """`kind`'s description names a keyword of `other` that the prompt used ("Helm ... on Kubernetes")."""
+        return any(
+            kind in index.named_by.get(_key(m.keyword.phrase), ())
+            for m in matches
+            if m.keyword.template_id == other and not m.keyword.similar
+        )
+
+    platforms = {k for k in kinds for other in kinds if other != k and builds_on(other, k) and not builds_on(k, other)}
+    candidates = [k for k in kinds if k not in platforms] or kinds
+
+    def score(kind: str) -> tuple:
+        own = [m for m in matches if m.keyword.template_id == kind]
+        exact = [m for m in own if not m.fuzzy and not m.keyword.similar]
+        return (
+            index.priority.get(kind, 0),
+            max(m.role for m in own),
+            bool(exact),
+            not all(m.fuzzy for m in own),
+            max(len(m.keyword.phrase) for m in (exact or own)),
+            len(own),
+            kind,
+        )
+
+    ranked = sorted(candidates, key=score, reverse=True)
+    chosen = ranked[0]
+    reading = KindReading(chosen, matches)
+    own = [m for m in matches if m.keyword.template_id == chosen]
+    for m in matches:
+        if prompt.free(m.start, m.end):
+            prompt.use(m.start, m.end)
+    fuzzy = sorted({m.typed for m in own if m.fuzzy})
+    if fuzzy:
+        reading.doubtful = True
+        reading.warnings.append(f"guessed the kind {chosen} from {', '.join(map(repr, fuzzy))} (a misspelling?)")
+    elif all(m.keyword.similar for m in own):
+        reading.doubtful = True
+        words = sorted({m.typed for m in own})
+        reading.warnings.append(
+            f"no kind in the catalog is {' or '.join(map(repr, words))}; {chosen} is the closest "
+            f"(see `octoscaffold catalog show {chosen}`)"
+        )
+    rivals = [k for k in ranked[1:] if score(k)[:2] == score(chosen)[:2]]
+    if rivals:
+        reading.doubtful = True
+        reading.warnings.append(
+            f"the prompt names more than one kind ({', '.join([chosen, *rivals])}); chose {chosen}"
+        )
+    return reading
+
+
+def _suggestions(prompt: Prompt, masked: str, index: _Index) -> list[str]:
+    """Kinds whose keywords are near the prompt's words, or whose descriptions share its words."""
+    words = [w for w in re.findall(r"[a-z0-9]+", masked.lower()) if w not in FILLER and len(w) > 2]
+    scores: dict[str, float] = {}
+    for word in words:
+        for candidate, keywords in index.vocabulary.items():
+            if distance(word, candidate, 2) <= 2 and len(word) >= 4:
+                for keyword in keywords:
+                    scores[keyword.template_id] = scores.get(keyword.template_id, 0) + 3
+        sharing = [k for k, text in index.descriptions.items() if word in text]
+        if sharing and len(sharing) <= 6:
+            for kind in sharing:
+                scores[kind] = scores.get(kind, 0) + 1 / len(sharing)
+    return [k for k, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))][:3]

@@ -1,0 +1,123 @@
+"""Lists in a prompt: `envs: Int, QA, Prod`, `dev/uat/prod`, `Staging then Prod`, `"A" and "B"`.
+
+A list ends where its clause ends, or at the first word that cannot be an item ("environments A, B
+and runbooks for X" is A, B): a separator is only taken when an item follows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from octoscaffold.understand.text import CLAUSE_END, Prompt, Token, entity_case
+from octoscaffold.understand.words import ENVIRONMENT_WORDS, FILLER, STOP
+
+# Words between items: "dev, qa and then prod", "first dev, after that test, finally production".
+_SEPARATOR_WORDS = frozenset("and then or & + to after that next finally lastly later followed by plus".split())
+_LEAD = frozenset(": = are is of like the only just both first namely i.e. e.g. called named".split())
+_GLUE = frozenset("of & and".split())
+
+
+@dataclass
+class ListRead:
+    values: list[str]
+    start: int
+    end: int
+    items: list[list[Token]]
+
+
+def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[list[Token], int] | None:
+    """The item starting at `index` and the index after it, or None if none can start there."""
+    tokens = prompt.tokens
+    if index >= len(tokens) or not prompt.free_token(index):
+        return None
+    first = tokens[index]
+    if first.kind == "quoted":
+        return ([first], index + 1) if first.text else None
+    if first.kind != "word" or (first.low in STOP or first.low in FILLER) and not first.capitalised:
+        return None
+    if vocabulary and not (first.capitalised or first.low in ENVIRONMENT_WORDS or first.slug_like and names):
+        return None
+    item = [first]
+    index += 1
+    # More words: "Prod AU", "Pre Prod", "Change Advisory Board"; a lower-case item is one word
+    # unless it is a name list ("orders db, orders api").
+    while index < len(tokens) and prompt.free_token(index) and tokens[index].kind == "word":
+        word = tokens[index]
+        if word.low in STOP or word.low in _SEPARATOR_WORDS:
+            break
+        if first.capitalised and (word.capitalised or word.text.isupper()):
+            item.append(word)
+        elif names and not first.capitalised and not word.capitalised and word.low not in FILLER and len(item) < 3:
+            item.append(word)
+        else:
+            break
+        index += 1
+    return item, index
+
+
+def _separator(prompt: Prompt, index: int) -> int | None:
+    """The index after a separator starting at `index`, or None if there is none."""
+    tokens = prompt.tokens
+    start = index
+    while index < len(tokens) and prompt.free_token(index):
+        token = tokens[index]
+        if token.kind == "arrow" or token.kind == "punct" and token.text in ",/&+>":
+            index += 1
+        elif token.kind == "word" and token.low in _SEPARATOR_WORDS:
+            index += 1
+        else:
+            break
+    return index if index > start else None
+
+
+def read_list(
+    prompt: Prompt, index: int, *, names: bool = False, vocabulary: bool = False, single: bool = True
+) -> ListRead | None:
+    """Read a list from token `index` (after its cue). `vocabulary`: lower-case items must be
+    environment words (for lists with no cue of their own). `single=False` needs two items."""
+    tokens = prompt.tokens
+    while index < len(tokens) and prompt.free_token(index) and tokens[index].low in _LEAD:
+        index += 1
+    found = _item(prompt, index, names, vocabulary)
+    if found is None:
+        return None
+    items = [found[0]]
+    index = found[1]
+    while True:
+        after = _separator(prompt, index)
+        if after is None:
+            break
+        found = _item(prompt, after, names, vocabulary)
+        if found is None:
+            break
+        items.append(found[0])
+        index = found[1]
+    if len(items) < (1 if single else 2):
+        return None
+    values = [_value(item) for item in items]
+    return ListRead(values, items[0][0].start, items[-1][-1].end, items)
+
+
+def read_list_before(prompt: Prompt, index: int, *, vocabulary: bool = True) -> ListRead | None:
+    """A list that ends just before token `index` ("QA and Production environments")."""
+    tokens = prompt.tokens
+    start = index
+    while start - 1 >= 0 and prompt.free_token(start - 1):
+        token = tokens[start - 1]
+        if token.kind == "punct" and token.text in CLAUSE_END | {":"}:
+            break
+        if token.kind == "word" and (token.low in STOP - _SEPARATOR_WORDS or token.low in FILLER - _SEPARATOR_WORDS):
+            break
+        start -= 1
+    while start < index:
+        found = read_list(prompt, start, vocabulary=vocabulary)
+        if found is not None and prompt.index_at(found.end) == index:
+            return found
+        start += 1
+    return None
+
+
+def _value(item: list[Token]) -> str:
+    if item[0].kind == "quoted":
+        return item[0].text
+    return entity_case(" ".join(t.text for t in item))

@@ -1,0 +1,270 @@
+"""Template parameters in plain words: "20 min bake time", "port 3000", "via pull requests".
+
+Each parameter's manifest entry may say how a prompt names it (`prompt:` with cues, a unit, a
+pattern, aliases; see docs/template-authoring.md), so a template author's own parameters are
+understood without touching the parser. Reading by type:
+
+- integer: a number next to a cue ("port 3000", "3 replicas", "1 GB of memory"), converted from
+  the prompt's unit to the parameter's;
+- boolean: a cue, negated or not ("with change sets", "no staging slot", "cloudfront: off");
+- a choice: its aliases or the choice itself, anywhere ("through PRs" → PullRequest);
+- a string: the pattern anywhere ("nodejs20.x", "ap-south-1"), or the value after a cue
+  ("health endpoint /status");
+- a list: the items after a cue ("deploys orders-db, orders-api then orders-web").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from octoscaffold.catalog import NAMED_PATTERNS, ParameterDef, PromptHint, Template
+from octoscaffold.understand.text import Prompt, Token
+from octoscaffold.understand.words import NEGATED_AFTER, NEGATORS
+
+_NUMBER = r"(?P<num>\d+(?:[.,]\d+)?)"
+_UNITS = {
+    "minutes": {"s": 1 / 60, "sec": 1 / 60, "secs": 1 / 60, "second": 1 / 60, "seconds": 1 / 60,
+                "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "h": 60, "hr": 60, "hrs": 60,
+                "hour": 60, "hours": 60},
+    "seconds": {"ms": 1 / 1000, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "m": 60, "min": 60,
+                "mins": 60, "minute": 60, "minutes": 60, "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600},
+    "MB": {"mb": 1, "mib": 1, "meg": 1, "megs": 1, "megabytes": 1, "m": 1, "gb": 1024, "gib": 1024, "g": 1024,
+           "gigs": 1024, "gig": 1024, "gigabytes": 1024},
+    "cpu-units": {"units": 1, "unit": 1, "cpu": 1024, "cpus": 1024, "vcpu": 1024, "vcpus": 1024, "core": 1024,
+                  "cores": 1024},
+}
+_ENABLERS = frozenset("with use using enable enabled turn add want wants include including yes".split())
+_BEFORE_NUMBER = r"(?:\s*(?::|=|is|of|to|at|on|for|around|about|~|set\s+to|should\s+be|=)\s*)?(?:\s*(?:the|a|an)\s+)?\s*"
+
+
+@dataclass
+class ParameterReading:
+    values: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _phrase(text: str) -> str:
+    words = [re.escape(w) for w in re.split(r"[\s/_-]+", text.strip()) if w]
+    return r"(?<![\w-])" + r"[\s/_-]*".join(words) + r"(?![\w-])"
+
+
+@lru_cache(maxsize=512)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _number(text: str, unit: str | None, to_unit: str | None) -> int | None:
+    value = float(text.replace(",", "."))
+    if to_unit and unit:
+        factor = _UNITS[to_unit].get(unit.lower())
+        if factor is None:
+            return None
+        value *= factor
+    elif to_unit == "cpu-units" and value < 16:
+        value *= 1024  # "0.5 vCPU" written without the unit
+    if value != int(value) and abs(value - round(value)) > 1e-6:
+        return None
+    return int(round(value))
+
+
+def read_parameters(prompt: Prompt, template: Template, already: dict) -> ParameterReading:
+    """Parameters the prompt names for `template` (the ones in `already` are kept)."""
+    reading = ParameterReading(dict(already))
+    definitions = template.manifest.parameters
+    hinted = [(name, d, d.prompt or PromptHint()) for name, d in definitions.items()]
+    # Choices and aliases first: they are the most specific words ("sql server", "pull requests").
+    for name, definition, hint in hinted:
+        if name not in reading.values and (definition.choices or hint.aliases):
+            value = _choice(prompt, definition, hint)
+            if value is not None:
+                reading.values[name] = value
+    # Then every cue, longest first, so "host port" is not read as "port".
+    cues = sorted(
+        ((cue, name, definition, hint) for name, definition, hint in hinted for cue in hint.cues),
+        key=lambda c: (-len(c[0]), c[1]),
+    )
+    for cue, name, definition, hint in cues:
+        if name in reading.values:
+            continue
+        value = _by_cue(prompt, cue, definition, hint)
+        if value is not None:
+            reading.values[name] = value
+    # Patterns anywhere ("nodejs20.x", "eu-west-1").
+    for name, definition, hint in hinted:
+        if name not in reading.values and hint.pattern and definition.type == "string":
+            match = prompt.first([_rx(rf"(?<![\w.-])(?:{hint.regex()})(?![\w-])")])
+            if match:
+                reading.values[name] = _matched(match)
+                _use_words_around(prompt, match.start(), match.end())
+    reading.warnings += _stray_regions(prompt, template)
+    return reading
+
+
+def _choice(prompt: Prompt, definition: ParameterDef, hint: PromptHint) -> object:
+    options: list[tuple[str, str]] = []  # (phrase, choice)
+    for choice, words in hint.aliases.items():
+        options += [(w, choice) for w in words]
+    for choice in definition.choices or []:
+        if len(choice) > 1:
+            options.append((choice, choice))
+    for phrase, choice in sorted(options, key=lambda o: -len(o[0])):
+        if phrase.startswith("@"):
+            match = _rx(rf"(?<![\w-])(?:{NAMED_PATTERNS[phrase[1:]]})(?![\w-])").search(prompt.text)
+            if match:
+                return _typed(choice, definition)
+            continue
+        for match in _rx(_phrase(phrase)).finditer(prompt.text):
+            if prompt.free(*match.span(), besides_kind=True):
+                if definition.type == "boolean" and _negated(prompt, match.start(), match.end()):
+                    value = choice != "true"
+                    prompt.use(*_with_negation(prompt, match.start(), match.end()))
+                    return value
+                prompt.use(*match.span())
+                return _typed(choice, definition)
+    return None
+
+
+def _matched(match: re.Match) -> str:
+    """A pattern's match, or its group named `value` when it has one (`/?(?P<value>...)`)."""
+    return match.groupdict().get("value") or match.group()
+
+
+def _typed(choice: str, definition: ParameterDef) -> object:
+    return choice == "true" if definition.type == "boolean" else choice
+
+
+def _by_cue(prompt: Prompt, cue: str, definition: ParameterDef, hint: PromptHint) -> object:
+    for match in _rx(_phrase(cue)).finditer(prompt.text):
+        start, end = match.span()
+        if not prompt.free(start, end, besides_kind=True):
+            continue
+        value = {
+            "integer": _integer,
+            "boolean": _boolean,
+            "list": _list,
+        }.get(definition.type, _string)(prompt, start, end, definition, hint)
+        if value is not None:
+            return value
+    return None
+
+
+def _integer(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint: PromptHint):
+    units = "|".join(sorted(_UNITS.get(hint.unit or "", {}), key=len, reverse=True))
+    unit = rf"(?:\s*(?P<unit>{units})\b)?" if units else ""
+    after = _rx(rf"^{_BEFORE_NUMBER}{_NUMBER}{unit}").search(prompt.text[end:])
+    if after and prompt.free(end, end + after.end()):
+        value = _number(after.group("num"), after.groupdict().get("unit"), hint.unit)
+        if value is not None:
+            prompt.use(start, end + after.end())
+            return value
+    before = _rx(rf"{_NUMBER}{unit}\s*(?:of\s+)?(?:the\s+|a\s+)?$").search(prompt.text[:start])
+    if before and prompt.free(before.start(), start):
+        value = _number(before.group("num"), before.groupdict().get("unit"), hint.unit)
+        if value is not None:
+            prompt.use(before.start(), end)
+            return value
+    return None
+
+
+def _negated(prompt: Prompt, start: int, end: int) -> bool:
+    before = prompt.text[:start].lower().split()[-3:]
+    after = re.match(r"\s*[:=]?\s*(\w+)", prompt.text[end:])
+    if any(w in NEGATORS or w in ("not", "don't", "dont", "never") for w in before):
+        # "no", "without"... within three words, unless an enabler stands between them
+        last = max(i for i, w in enumerate(before) if w in NEGATORS or w in ("not", "don't", "dont", "never"))
+        if not any(w in _ENABLERS for w in before[last + 1 :]):
+            return True
+    return bool(after and after.group(1).lower() in NEGATED_AFTER)
+
+
+def _with_negation(prompt: Prompt, start: int, end: int) -> tuple[int, int]:
+    """The cue's span widened to the negating words around it."""
+    head = re.search(r"(?:\b(?:no|not|without|w/o|skip|drop|disable|don't|dont|never|turn\s+off)\b[\w\s'-]{0,20}?)$",
+                     prompt.text[:start], re.IGNORECASE)
+    tail = re.match(r"\s*[:=]?\s*(?:off|disabled|no|false|none)\b", prompt.text[end:], re.IGNORECASE)
+    new_start = head.start() if head and prompt.free(head.start(), start) else start
+    new_end = end + tail.end() if tail and prompt.free(end, end + tail.end()) else end
+    return new_start, new_end
+
+
+def _boolean(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint: PromptHint):
+    value = not _negated(prompt, start, end)
+    if value:
+        tail = re.match(r"\s*[:=]?\s*(?:on|yes|true|enabled)\b", prompt.text[end:], re.IGNORECASE)
+        head = re.search(r"\b(?:with|use|using|enable|turn\s+on|add)\s+(?:a\s+|an\s+|the\s+)?$", prompt.text[:start], re.IGNORECASE)
+        span = (head.start() if head and prompt.free(head.start(), start) else start,
+                end + (tail.end() if tail else 0))
+    else:
+        span = _with_negation(prompt, start, end)
+    prompt.use(*span)
+    return value
+
+
+def _value_token(prompt: Prompt, end: int) -> Token | None:
+    index = prompt.index_at(end)
+    skip = {":", "=", "is", "at", "of", "to", "on", "set", "be", "should", "the", "a"}
+    while index < len(prompt.tokens) and prompt.tokens[index].low in skip and index - prompt.index_at(end) < 3:
+        index += 1
+    if index < len(prompt.tokens):
+        token = prompt.tokens[index]
+        plain = token.kind == "word" and token.low not in _NOT_VALUES
+        if (token.kind in ("quoted", "path", "url") or plain) and prompt.free(token.start, token.end):
+            return token
+    return None
+
+
+_NOT_VALUES = frozenset("and or with for to in on the a an please pls it this that is be should must will".split())
+
+
+def _string(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint: PromptHint):
+    token = _value_token(prompt, end)
+    if token is None:
+        return None
+    value = token.text
+    if hint.pattern:
+        match = _rx(rf"^(?:{hint.regex()})$").match(token.text)
+        if not match:
+            return None
+        value = _matched(match)
+    prompt.use(start, token.end)
+    return value
+
+
+def _list(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint: PromptHint):
+    from octoscaffold.understand.lists import read_list
+
+    items = read_list(prompt, prompt.index_at(end), names=True)
+    if items is None or not items.values:
+        return None
+    prompt.use(start, items.end)
+    return items.values
+
+
+def _use_words_around(prompt: Prompt, start: int, end: int) -> None:
+    """`in the eu-west-1 region`, `region: eu-west-1`: the words naming the value are understood too."""
+    naming = {"region", "location", "runtime", "aws", "azure", "gcp"}
+    index = prompt.index_before(start)
+    while index >= 0 and prompt.tokens[index].low in naming | {":", "in", "the", "to"} and prompt.free_token(index):
+        prompt.use(prompt.tokens[index].start, prompt.tokens[index].end)
+        index -= 1
+    index = prompt.index_at(end)
+    while index < len(prompt.tokens) and prompt.tokens[index].low in naming and prompt.free_token(index):
+        prompt.use(prompt.tokens[index].start, prompt.tokens[index].end)
+        index += 1
+
+
+def _stray_regions(prompt: Prompt, template: Template) -> list[str]:
+    """A region no parameter took: say so, rather than deploy somewhere else without a word."""
+    warnings = []
+    for cloud, key in (("AWS", "aws-region"), ("Azure", "azure-region"), ("Google Cloud", "gcp-region")):
+        for match in _rx(rf"(?<![\w-])(?:{NAMED_PATTERNS[key]})(?![\w-])").finditer(prompt.text):
+            if prompt.free(*match.span()):
+                prompt.use(*match.span())
+                _use_words_around(prompt, match.start(), match.end())
+                warnings.append(
+                    f"{match.group()} is an {cloud} region, and {template.id} has no {cloud} region to set; "
+                    "it was not used"
+                )
+    return warnings
