@@ -61,6 +61,11 @@ class PromptHint(_Model):
     aliases: dict[str, list[str]] = Field(
         default_factory=dict, description="Words that name each choice (or true/false of a boolean)."
     )
+    anywhere: bool | None = Field(
+        None,
+        description="The pattern names the parameter on its own, without a cue (`nodejs20.x`); "
+        "always so for the named patterns.",
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -78,6 +83,13 @@ class PromptHint(_Model):
         except re.error as error:
             raise ValueError(f"not a regular expression: {error}") from None
         return value
+
+    @property
+    def alone(self) -> bool:
+        """Whether a value matching the pattern is read wherever it stands."""
+        if self.anywhere is not None:
+            return self.anywhere
+        return bool(self.pattern and self.pattern.startswith("@"))
 
     def regex(self) -> str | None:
         if self.pattern and self.pattern.startswith("@"):

@@ -12,9 +12,11 @@ from octoscaffold.understand.text import CLAUSE_END, Prompt, Token, entity_case
 from octoscaffold.understand.words import ENVIRONMENT_WORDS, FILLER, STOP
 
 # Words between items: "dev, qa and then prod", "first dev, after that test, finally production".
-_SEPARATOR_WORDS = frozenset("and then or & + to after that next finally lastly later followed by plus".split())
-_LEAD = frozenset(": = are is of like the only just both first namely i.e. e.g. called named".split())
-_GLUE = frozenset("of & and".split())
+_SEPARATOR_WORDS = frozenset(
+    "and then or & + to after that next finally lastly later followed by plus it at the end last afterwards eventually".split()
+)
+_LEAD = frozenset(": = , are is of like the only just both first namely i.e. e.g. called named please pls".split())
+_ENDS = frozenset("environments environment envs env stages only tenants customers".split())
 
 
 @dataclass
@@ -52,6 +54,11 @@ def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[li
         else:
             break
         index += 1
+    # An item ends where the list goes on or the clause ends: "and git branch" starts a new ask.
+    if item[-1].kind == "word" and index < len(tokens):
+        following = tokens[index]
+        if following.kind == "word" and following.low not in STOP | _SEPARATOR_WORDS | FILLER | _ENDS:
+            return None
     return item, index
 
 
@@ -71,7 +78,13 @@ def _separator(prompt: Prompt, index: int) -> int | None:
 
 
 def read_list(
-    prompt: Prompt, index: int, *, names: bool = False, vocabulary: bool = False, single: bool = True
+    prompt: Prompt,
+    index: int,
+    *,
+    names: bool = False,
+    vocabulary: bool = False,
+    single: bool = True,
+    keep_case: bool = False,
 ) -> ListRead | None:
     """Read a list from token `index` (after its cue). `vocabulary`: lower-case items must be
     environment words (for lists with no cue of their own). `single=False` needs two items."""
@@ -94,7 +107,7 @@ def read_list(
         index = found[1]
     if len(items) < (1 if single else 2):
         return None
-    values = [_value(item) for item in items]
+    values = [_value(item, keep_case) for item in items]
     return ListRead(values, items[0][0].start, items[-1][-1].end, items)
 
 
@@ -117,7 +130,8 @@ def read_list_before(prompt: Prompt, index: int, *, vocabulary: bool = True) -> 
     return None
 
 
-def _value(item: list[Token]) -> str:
+def _value(item: list[Token], keep_case: bool = False) -> str:
     if item[0].kind == "quoted":
         return item[0].text
-    return entity_case(" ".join(t.text for t in item))
+    text = " ".join(t.text for t in item)
+    return text if keep_case else entity_case(text)

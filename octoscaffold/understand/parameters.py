@@ -35,7 +35,6 @@ _UNITS = {
     "cpu-units": {"units": 1, "unit": 1, "cpu": 1024, "cpus": 1024, "vcpu": 1024, "vcpus": 1024, "core": 1024,
                   "cores": 1024},
 }
-_ENABLERS = frozenset("with use using enable enabled turn add want wants include including yes".split())
 _BEFORE_NUMBER = r"(?:\s*(?::|=|is|of|to|at|on|for|around|about|~|set\s+to|should\s+be|=)\s*)?(?:\s*(?:the|a|an)\s+)?\s*"
 
 
@@ -89,11 +88,26 @@ def read_parameters(prompt: Prompt, template: Template, already: dict) -> Parame
         if name in reading.values:
             continue
         value = _by_cue(prompt, cue, definition, hint)
+        if value is None and definition.type == "integer" and " " in cue.strip():
+            # The cue's words anywhere in one clause: "In production it needs 5 replicas".
+            value = _scattered(prompt, cue, hint)
         if value is not None:
             reading.values[name] = value
+    # A size with its unit says which parameter it is when only one takes sizes: "512 MB".
+    sized = [(n, d, h) for n, d, h in hinted if h.unit == "MB"]
+    if len(sized) == 1 and sized[0][0] not in reading.values:
+        name, definition, hint = sized[0]
+        units = "|".join(sorted(_UNITS["MB"], key=len, reverse=True))
+        for match in _rx(rf"(?<![\w.]){_NUMBER}\s*(?P<unit>{units})\b").finditer(prompt.text):
+            if prompt.free(*match.span()) and match.group("unit").lower() not in ("m", "g"):
+                value = _number(match.group("num"), match.group("unit"), "MB")
+                if value is not None:
+                    prompt.use(*match.span())
+                    reading.values[name] = value
+                    break
     # Patterns anywhere ("nodejs20.x", "eu-west-1").
     for name, definition, hint in hinted:
-        if name not in reading.values and hint.pattern and definition.type == "string":
+        if name not in reading.values and hint.pattern and hint.alone and definition.type == "string":
             match = prompt.first([_rx(rf"(?<![\w.-])(?:{hint.regex()})(?![\w-])")])
             if match:
                 reading.values[name] = _matched(match)
@@ -168,14 +182,33 @@ def _integer(prompt: Prompt, start: int, end: int, definition: ParameterDef, hin
     return None
 
 
+def _scattered(prompt: Prompt, cue: str, hint: PromptHint) -> int | None:
+    """The cue's words in any order within one clause, with a number next to its first word."""
+    words = [w.lower() for w in re.split(r"[\s/_-]+", cue) if w]
+    for clause in re.finditer(r"[^.;!?()]+", prompt.text):
+        text = clause.group().lower()
+        if not all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text) for w in words):
+            continue
+        head = _rx(rf"(?<![\w-]){re.escape(words[0])}(?![\w-])").search(clause.group())
+        start, end = clause.start() + head.start(), clause.start() + head.end()
+        if prompt.free(start, end):
+            value = _integer(prompt, start, end, ParameterDef(type="integer", description="", default=0), hint)
+            if value is not None:
+                for w in words[1:]:
+                    m = _rx(rf"(?<![\w-]){re.escape(w)}(?![\w-])").search(clause.group())
+                    if m and prompt.free(clause.start() + m.start(), clause.start() + m.end()):
+                        prompt.use(clause.start() + m.start(), clause.start() + m.end())
+                return value
+    return None
+
+
 def _negated(prompt: Prompt, start: int, end: int) -> bool:
-    before = prompt.text[:start].lower().split()[-3:]
-    after = re.match(r"\s*[:=]?\s*(\w+)", prompt.text[end:])
-    if any(w in NEGATORS or w in ("not", "don't", "dont", "never") for w in before):
-        # "no", "without"... within three words, unless an enabler stands between them
-        last = max(i for i, w in enumerate(before) if w in NEGATORS or w in ("not", "don't", "dont", "never"))
-        if not any(w in _ENABLERS for w in before[last + 1 :]):
-            return True
+    """"no X", "without the X", "don't want X", "X: off", "switch the X off"."""
+    clause = re.split(r"[.;!?,(]", prompt.text[:start])[-1]
+    before = clause.lower().split()[-4:]
+    if any(w in NEGATORS or w in ("not", "don't", "dont", "never", "doesn't", "isn't") for w in before):
+        return True
+    after = re.match(r"\s*[:=]?\s*(?:is\s+|are\s+|should\s+be\s+)?(\w+)", prompt.text[end:])
     return bool(after and after.group(1).lower() in NEGATED_AFTER)
 
 
@@ -183,7 +216,7 @@ def _with_negation(prompt: Prompt, start: int, end: int) -> tuple[int, int]:
     """The cue's span widened to the negating words around it."""
     head = re.search(r"(?:\b(?:no|not|without|w/o|skip|drop|disable|don't|dont|never|turn\s+off)\b[\w\s'-]{0,20}?)$",
                      prompt.text[:start], re.IGNORECASE)
-    tail = re.match(r"\s*[:=]?\s*(?:off|disabled|no|false|none)\b", prompt.text[end:], re.IGNORECASE)
+    tail = re.match(r"\s*[:=]?\s*(?:is\s+|are\s+|should\s+be\s+)?(?:off|disabled|no|false|none)\b", prompt.text[end:], re.IGNORECASE)
     new_start = head.start() if head and prompt.free(head.start(), start) else start
     new_end = end + tail.end() if tail and prompt.free(end, end + tail.end()) else end
     return new_start, new_end
@@ -235,7 +268,7 @@ def _string(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint
 def _list(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint: PromptHint):
     from octoscaffold.understand.lists import read_list
 
-    items = read_list(prompt, prompt.index_at(end), names=True)
+    items = read_list(prompt, prompt.index_at(end), names=True, keep_case=True)
     if items is None or not items.values:
         return None
     prompt.use(start, items.end)

@@ -52,7 +52,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # -- what a prompt may say, as patterns over the normalised text -----------------------------------
 
 _NAME_CUE = _rx(
-    r"\b(?:called|named|titled|dubbed|labell?ed|call\s+(?:it|this|the\s+project)|name\s+(?:it|this)"
+    r"\b(?:called|named|titled|dubbed|labell?ed|known\s+as|call\s+(?:it|this|the\s+project)|call(?=\s+\")|name\s+(?:it|this|the\s+project|(?=project\b)project)"
+    r"|give\s+it\s+(?:the\s+)?name|(?:its|the\s+project'?s?)\s+name\s*(?::|=|is|should\s+be)?"
     r"|(?:project\s+|app\s+)?name\s*(?::|=|is|should\s+be|will\s+be|would\s+be|shall\s+be|of)"
     r"|with\s+(?:the\s+)?name(?:\s+of)?|by\s+the\s+name(?:\s+of)?|under\s+the\s+name)(?=\s|$|\W)\s*:?\s*"
 )
@@ -61,14 +62,24 @@ _OTHER_THING = _rx(
     r"\b(?:runbooks?|group|space|lifecycle|pool|team|tenants?|customers|environments?|envs?|steps?|variables?|feed|"
     r"account|trigger|channel|database|db|bucket|repo|repository|branch|folder|namespace|app\s+pool)\s*$"
 )
-_AS_CUE = _rx(r"(?<!such )(?<!well )\bas\s+(?!a\b|an\b|the\b|soon\b|well\b|of\b|per\b|usual\b|needed\b|part\b|if\b)")
-_GROUP_CUE = _rx(r"\b(?:project\s+)?(?:group|grp)\s*(?::|=|is|called|named)?\s*")
+_AS_CUE = _rx(
+    r"(?<!such )(?<!well )(?<!same )(?<!run )(?<!runs )(?<!running )(?<!start )(?<!starts )(?<!log in )(?<!login )"
+    r"\bas\s+(?!a\b|an\b|the\b|soon\b|well\b|of\b|per\b|usual\b|needed\b|part\b|if\b|tenants?\b|customers\b)"
+)
+# "the service name is X": another thing's name, not the project's
+_OTHER_NAMED = _rx(
+    r"\b(?:service|database|db|site|website|chart|image|pool|bucket|slot|group|branch|repo|repository|user|host|team|stack|"
+    r"cluster|namespace|container|queue|table|schema|file|folder|directory|package|feed|tenant|environment|env|space|"
+    r"lifecycle|runbook|account|variable|step|web\s+app|function\s+app|resource\s+group)\s+$"
+)
+_TAIL = r"(?:\s*(?::|=|\bis\b|\bare\b|called|named|should\s+be|will\s+be|would\s+be|must\s+be|shall\s+be|please|pls|of))*\s*"
+_GROUP_CUE = _rx(rf"\b(?:project\s+)?(?:group|grp){_TAIL}")
 _GROUP_AFTER = _rx(r"\b(?:project\s+)?(?:group|grp)\b")
-_SPACE_CUE = _rx(r"\b(?:octopus\s+)?space\s*(?::|=|is|called|named)?\s*")
+_SPACE_CUE = _rx(rf"\b(?:octopus\s+)?space{_TAIL}")
 _SPACE_AFTER = _rx(r"\bspace\b")
-_LIFECYCLE_CUE = _rx(r"\blifecycle\s*(?::|=|is|called|named)?\s*")
+_LIFECYCLE_CUE = _rx(rf"\blifecycle{_TAIL}")
 _LIFECYCLE_AFTER = _rx(r"\blifecycle\b")
-_POOL_CUE = _rx(r"\b(?:worker\s+pool|workerpool|pool)\s*(?::|=|is|called|named)?\s*")
+_POOL_CUE = _rx(rf"\b(?:worker\s+pool|workerpool|pool){_TAIL}")
 _POOL_AFTER = _rx(r"\b(?:worker\s+pool|workers?\s+pool|pool)\b")
 _DESCRIPTION = _rx(r"\b(?:description|desc|described\s+as|describe\s+it\s+as)\s*(?::|=|is)?\s*")
 _ENV_CUE = _rx(
@@ -89,7 +100,8 @@ _TENANT_AFTER = _rx(r"\b(?:as\s+)?(?:tenants|customers|clients)\b")
 _BOTH_TENANCY = _rx(
     r"\b(?:tenanted\s+(?:and|or|&|/)\s+untenanted|untenanted\s+(?:and|or|&|/)\s+tenanted)(?:\s+deploy(?:ment)?s)?"
     r"|\bwith\s+or\s+without\s+(?:a\s+)?tenants?\b|\b(?:tenants?|tenancy)\s+(?:is\s+|are\s+)?optional\b"
-    r"|\boptionally\s+tenanted\b|\buntenanted\s+(?:deploy(?:ment)?s\s+)?(?:are\s+|is\s+)?(?:also\s+)?(?:allowed|ok|okay|fine|too|as\s+well)(?:\s+too)?"
+    r"|\boptionally\s+tenanted\b|\buntenanted(?:\s+deploy(?:ment)?s|\s+releases)?\s+(?:\w+\s+){0,3}?(?:allowed|ok|okay|fine|possible|permitted|supported|too|as\s+well)(?:\s+too)?"
+    r"|\b(?:or|and)\s+untenanted\b|\buntenanted\s+(?:too|also|as\s+well)\b"
     r"|\b(?:also\s+)?allow(?:ing|s)?\s+untenanted(?:\s+deploy(?:ment)?s)?(?:\s+too|\s+as\s+well)?"
     r"|\b(?:tenanted\s+)?(?:but\s+)?(?:also\s+)?without\s+(?:a\s+)?tenant(?:\s+too)?\b"
 )
@@ -133,6 +145,11 @@ _GUIDED = _rx(
     rf"\b(?P<neg>{_NEGATE}\s+(?:the\s+)?)?(?P<pos>(?:with|enable|enabled|use|using|turn\s+on|switch\s+on)\s+(?:the\s+)?)?"
     r"guided[\s-]+failures?(?:\s+mode)?(?:\s*(?::|=|is)?\s*(?P<state>on|off|enabled|disabled|yes|no|true|false)\b)?"
 )
+# "Guided failure we don't want, please switch it off."
+_GUIDED_OFF_LATER = _rx(
+    r"^[^.;!?]{0,40}?\b(?:don'?t\s+(?:want|need)|do\s+not\s+(?:want|need)|not\s+(?:wanted|needed)|(?:switch|turn)(?:ed)?\s+(?:it\s+)?off"
+    r"|disabled?(?:\s+it)?|off)\b(?:\s+it\s+off|\s+off)?"
+)
 _VERSIONING = _rx(
     r"\b(?P<kind>semver|sem[\s-]?ver|semantic|date[\s-]*based|date|calver|calendar)(?:\s+(?:release\s+)?"
     r"(?:versioning|versions?|version\s+numbers|numbering|release\s+numbers))?\b"
@@ -140,11 +157,14 @@ _VERSIONING = _rx(
 _VERSIONING_FULL = _rx(r"\b(?:versioning|versions?|version\s+numbers|numbering)\s*(?::|=|is|by|using)?\s*(?P<kind>semver|semantic|date[\s-]*based|date|calver)\b")
 _NO_RUNBOOKS = _rx(rf"\b{_NEGATE}\s+(?:the\s+|any\s+)?runbooks?\b|\brunbooks?{_OFF_AFTER}|\brunbooks?\s*:\s*none\b")
 _RUNBOOK_CUE = _rx(r"\brunbooks?\s*(?::|=|called|named|titled|like)?\s*")
-_RUNBOOK_PURPOSE = _rx(r"\brunbooks?\s+(?:that\s+|which\s+|to\s+|for\s+|so\s+(?:we|i)\s+can\s+)")
+_RUNBOOK_PURPOSE = _rx(
+    r"\brunbooks?\s+(?:(?:is|are)\s+(?:needed|required|wanted)\s*,?\s*)?(?:that\s+|which\s+|to\s+|for\s+|so\s+(?:we|i)\s+can\s+)"
+    r"(?:(?:can|will|would|should)\s+)?"
+)
 _RUNBOOK_AFTER = _rx(r"\brunbooks?\b")
 _MULTI = [
     _rx(r"\b(?:two|three|four|five|2|3|4|5|several|multiple|a\s+couple\s+of|a\s+few|some)\s+(?:\w+\s+){0,2}projects\b"),
-    _rx(r"\bprojects\s+(?:for|called|named)\s+\S+\s+(?:and|&|,)"),
+    _rx(r"\b(?:projects|charts|lambdas|apps|services|pipelines|sites|stacks)\s+(?:for|called|named)\b[^.;!?]*?(?:\band\b|&|,)"),
     _rx(r"\bone\s+(?:for|called|named)\b.*\b(?:one|another|the\s+other)\s+(?:for|called|named)\b"),
     _rx(r"\b(?:and|also|plus)\s+(?:another|a\s+second|a\s+separate)\s+(?:\w+\s+){0,3}?(?:project|one)\b"),
     _rx(r"\beach\s+with\s+(?:its|their)\s+own\s+project\b|\bseparate\s+projects\b|\bone\s+project\s+(?:for\s+)?each\b"),
@@ -242,9 +262,11 @@ def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
     def fix(match: re.Match) -> str:
         word = match.group()
         low = word.lower()
-        if len(low) < 5 or low in known or not low.isalpha():
+        if len(low) < 5 or low in known or not low.isalpha() or low.endswith("s") and low[:-1] in known:
             return word
         for candidate in sorted(_CUE_WORDS):
+            if candidate in (low + "s", low + "es") or low in (candidate + "s", candidate + "es"):
+                continue  # a plural or singular, not a typo: "customer" is no misspelt "customers"
             if candidate[0] == low[0] and distance(low, candidate, 1 if len(low) < 9 else 2) <= (1 if len(low) < 9 else 2):
                 if candidate in _VALUE_TYPOS:
                     warnings.append(f'read "{word}" as "{candidate}"')
@@ -289,8 +311,8 @@ class _Reader:
         self._entities(quoted_only=False)
         self._description()
         self._tenancy()
-        self._environments()
         self._switches()
+        self._environments()
         template = self.catalog.templates.get(kind.template_id) if kind.template_id else None
         self._runbooks(template)
         if template is not None:
@@ -317,23 +339,16 @@ class _Reader:
     def _explicit_names(self) -> None:
         """`called X`, `named X`, `name: X`, `call it X`, `as Release Train`."""
         for match in _NAME_CUE.finditer(self.prompt.text):
-            if not self.prompt.free(*match.span()) or _OTHER_THING.search(self.prompt.text[: match.start()]):
+            before = self.prompt.text[: match.start()]
+            if not self.prompt.free(*match.span()) or _OTHER_THING.search(before):
+                continue
+            if match.group().lower().startswith("name") and _OTHER_NAMED.search(before):
                 continue
             found = self._read_name(self.prompt.index_at(match.end()), explicit=True)
             if found:
                 tokens, end = found
                 self.prompt.use(match.start(), end)
                 self.names.append((name_case(tokens), "cue"))
-        for match in _AS_CUE.finditer(self.prompt.text):
-            index = self.prompt.index_at(match.end())
-            if not self.prompt.free(*match.span()) or index >= len(self.tokens):
-                continue
-            token = self.tokens[index]
-            if token.kind == "quoted" or token.slug_like or token.capitalised and token.low not in ENVIRONMENT_WORDS | PLATFORMS | self.kind_words:
-                found = self._read_name(index, explicit=True)
-                if found:
-                    self.prompt.use(match.start(), found[1])
-                    self.names.append((name_case(found[0]), "cue"))
         distinct = {slugify(n) for n, _ in self.names}
         if len(distinct) > 1:
             raise PromptError(
@@ -341,6 +356,20 @@ class _Reader:
                 "octoscaffold makes one project per prompt",
                 hint="run it once for each project",
             )
+
+    def _name_as(self) -> tuple[str, bool] | None:
+        """`set it up as Release Train`, `as orders-api`: only a name-shaped value."""
+        for match in _AS_CUE.finditer(self.prompt.text):
+            index = self.prompt.index_at(match.end())
+            if not self.prompt.free(*match.span()) or index >= len(self.tokens):
+                continue
+            token = self.tokens[index]
+            if token.kind == "quoted" or token.slug_like or token.capitalised and token.low not in ENVIRONMENT_WORDS | PLATFORMS | self.kind_words:
+                found = self._read_name(index, explicit=True)
+                if found and self._usable_name(found[0]):
+                    self.prompt.use(match.start(), found[1])
+                    return name_case(found[0]), False
+        return None
 
     def _read_name(self, index: int, *, explicit: bool = False, backwards: bool = False) -> tuple[list[Token], int] | None:
         """An unquoted or quoted name starting at token `index`: its tokens and the end position."""
@@ -362,7 +391,10 @@ class _Reader:
                 index += 1
                 continue
             capital_run = bool(taken) and taken[0].capitalised and token.capitalised
-            if low in STOP and not (token.capitalised and (not taken or capital_run) and low not in _BREAKS):
+            soft = low in _SOFT_STOPS and index + 1 < len(tokens) and tokens[index + 1].kind == "word" and (
+                tokens[index + 1].low not in STOP | FILLER
+            )
+            if low in STOP and not soft and not (token.capitalised and (not taken or capital_run) and low not in _BREAKS):
                 break
             if low in self.kind_words and not (explicit and token.capitalised and taken) and not token.slug_like:
                 break
@@ -376,7 +408,7 @@ class _Reader:
                 break
             taken.append(token)
             index += 1
-            if token.slug_like and not explicit:
+            if ("-" in token.text or "_" in token.text) and not explicit:
                 break
         if not taken:
             return None
@@ -396,7 +428,7 @@ class _Reader:
         if self.names:
             project["name"] = self.names[0][0]
             return
-        for finder in (self._name_before_kind, self._name_after_project, self._name_after_for, self._name_deployed,
+        for finder in (self._name_as, self._name_before_kind, self._name_after_project, self._name_after_for, self._name_deployed,
                        self._name_leading, self._name_quoted, self._name_identifier):
             found = finder()
             if found:
@@ -499,7 +531,8 @@ class _Reader:
             if not found or not self._usable_name(found[0]):
                 continue
             after = self.prompt.index_at(found[1])
-            if after < len(self.tokens) and self.tokens[after].low not in ("to", "on", "onto", "into", "with", "using", "via", "in", "as"):
+            ends = after >= len(self.tokens) or self.tokens[after].text in CLAUSE_END
+            if not ends and self.tokens[after].low not in ("to", "on", "onto", "into", "with", "using", "via", "in", "as"):
                 continue
             tokens, end = found
             self.prompt.use(match.start(), end)
@@ -681,7 +714,9 @@ class _Reader:
                         taken = [token]
                         index -= 1
                         break
-                    if token.kind != "word" or token.low in STOP | DETERMINERS | FILLER:
+                    if token.kind != "word" or token.low in DETERMINERS:
+                        break
+                    if token.low in STOP | FILLER and not (token.capitalised and index > 0 and self.tokens[index - 1].kind == "word"):
                         break
                     taken.insert(0, token)
                     index -= 1
@@ -797,6 +832,10 @@ class _Reader:
                 prompt.use(*match.span())
                 state = (match.group("state") or "").lower()
                 off = bool(match.group("neg")) or state in ("off", "disabled", "no", "false")
+                later = _GUIDED_OFF_LATER.match(prompt.text[match.end():])
+                if not match.group("neg") and not state and later:
+                    off = True
+                    prompt.use(match.end(), match.end() + later.end())
                 data.setdefault("settings", {})["guided_failure_mode"] = "Off" if off else "On"
                 break
         match = prompt.first([_VERSIONING_FULL, _VERSIONING])
@@ -850,7 +889,7 @@ class _Reader:
         end = None
         while index < len(self.tokens):
             words: list[Token] = []
-            while index < len(self.tokens) and self.prompt.free_token(index):
+            while index < len(self.tokens) and self.prompt.free(self.tokens[index].start, self.tokens[index].end, besides_kind=True):
                 token = self.tokens[index]
                 if token.kind != "word" or token.low in ("and", "plus", "then", "but", "with", "also"):
                     break
@@ -863,7 +902,10 @@ class _Reader:
             names.append(self._runbook_name([t.text for t in words], template))
             end = words[-1].end
             # "... and (a runbook) to clear the cache"
-            rest = _rx(r"^\s*(?:,\s*)?(?:and|plus|also)\s+(?:(?:one|another|a\s+runbook|runbooks?)\s+)?(?:to|that|for)\s+").match(self.prompt.text[end:])
+            rest = _rx(
+                r"^\s*(?:,\s*)?(?:and|plus|also)\s+(?:(?:one|another|a\s+runbook|runbooks?)\s+)?(?:(?:to|that|for)\s+)?(?![a-z]+\s)?"
+                r"(?=(?!a\b|an\b|the\b|in\b|on\b|with\b|group\b|no\b)[a-z])"
+            ).match(self.prompt.text[end:])
             if not rest:
                 break
             index = self.prompt.index_at(end + rest.end())
@@ -871,11 +913,11 @@ class _Reader:
 
     def _runbook_name(self, words: list[str], template: Template | None) -> str:
         """The template's own runbook that does this, or the purpose as a name."""
-        stems = {_stem(w) for w in words}
+        stems = {_stem(w) for w in _phrasal(" ".join(words)).split()}
         if template is not None:
             best, score = None, 0
             for runbook in template.manifest.runbooks:
-                own = [_stem(w) for w in re.findall(r"[A-Za-z]+", runbook.name)]
+                own = [_stem(w) for w in _phrasal(runbook.name).split()]
                 hits = sum(1 for w in own if w in stems)
                 if own and own[0] in stems and hits > score:
                     best, score = runbook.name, hits
@@ -885,10 +927,12 @@ class _Reader:
         return text[0].upper() + text[1:]
 
 
+# Verbs that end a name unless a name word follows ("the release notes", "the run tracker").
+_SOFT_STOPS = frozenset("release releases run push ship target targets worker workers scan deployment deployments stage".split())
 _BREAKS = frozenset("in into with without using on to for from at via through by that which and or then plus".split())
 _SYNONYMS = {"reboot": "restart", "bounce": "restart", "recycle": "restart", "teardown": "delete", "destroy": "delete",
-             "remove": "delete", "rollback": "roll", "backup": "back", "purge": "invalidate", "flush": "invalidate",
-             "clear": "invalidate"}
+             "remove": "delete", "purge": "invalidate", "flush": "invalidate", "clear": "invalidate", "bust": "invalidate",
+             "revert": "rollback", "undo": "rollback"}
 
 
 def _imperative(word: str) -> str:
@@ -903,6 +947,15 @@ def _imperative(word: str) -> str:
     if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
         return low[:-1]
     return low
+
+
+def _phrasal(text: str) -> str:
+    """Two-word verbs as one: "tear down" → "teardown", "backing up" → "backup"."""
+    text = text.lower()
+    for verb, joined in (("tear", "teardown"), ("back", "backup"), ("roll", "rollback"), ("clean", "cleanup"), ("spin", "spindown")):
+        particle = {"tear": "down", "back": "up", "roll": "back", "clean": "up", "spin": "down"}[verb]
+        text = re.sub(rf"\b{verb}(?:s|ing|ed)?\s+{particle}\b", joined, text)
+    return text
 
 
 def _stem(word: str) -> str:

@@ -16,7 +16,7 @@ FILLER = _set(
     wish do does did done be is are was were been being have has had having get gets got go let let's
     lets gonna wanna create creates created creating make makes made making build builds building
     generate generates scaffold scaffolds set sets setup setting add adds adding start spin bootstrap
-    give provide prepare produce write init initialise initialize new brand fresh another basic simple
+    give provide prepare produce write put place init initialise initialize new brand fresh another basic simple
     standard typical usual normal small little quick quickly just also too then now some any all one
     very really actually maybe perhaps thing stuff something someone please-please
     octopus octo deploy deploys deployed deploying deployment deployments project projects proj prj
