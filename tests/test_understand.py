@@ -185,10 +185,11 @@ def test_unseen_phrasings(prompt, template, name, extra):
         assert _path(data, path) == value
 
 
-def test_quoted_values_nobody_used_are_reported():
+def test_quoted_values_are_the_children_of_an_orchestration():
     spec = understand('Orchestrate the deployment of "Web", "API" and "DB" in a project called "Train"', CATALOG)
     assert spec.template == "orchestration"
-    assert spec.warnings == ['not understood: "Web" "API" and "DB"']
+    assert spec.parameters["child_projects"] == ["Web", "API", "DB"]
+    assert spec.warnings == []
 
 
 def test_several_quoted_values_and_no_name_is_an_error():

@@ -143,6 +143,22 @@ def _keyword_words(kinds: tuple) -> frozenset[str]:
     return frozenset(words)
 
 
+def cue_pattern(catalog: Catalog) -> re.Pattern[str]:
+    """Every parameter cue of the catalog ("health endpoint", "port"), longest first, as one pattern."""
+    return _cue_pattern(tuple(sorted({
+        cue.lower()
+        for template in catalog.templates.values()
+        for definition in template.manifest.parameters.values()
+        for cue in (definition.prompt.cues if definition.prompt else [])
+    })))
+
+
+@lru_cache(maxsize=8)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = [r"[\s/_-]+".join(re.escape(w) for w in re.split(r"[\s/_-]+", c) if w) for c in sorted(cues, key=len, reverse=True)]
+    return re.compile(r"(?:" + "|".join(alternatives or ["(?!)"]) + r")(?![\w-])", re.IGNORECASE)
+
+
 def distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein distance between a and b, or limit + 1 once it is larger."""
     if abs(len(a) - len(b)) > limit:
@@ -255,7 +271,7 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
     own = [m for m in matches if m.keyword.template_id == chosen]
     for m in matches:
         if prompt.free(m.start, m.end):
-            prompt.use(m.start, m.end)
+            prompt.use(_with_preposition(prompt, m.start), m.end)
     fuzzy = sorted({m.typed for m in own if m.fuzzy})
     if fuzzy:
         reading.doubtful = True
@@ -274,6 +290,14 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
             f"the prompt names more than one kind ({', '.join([chosen, *rivals])}); chose {chosen}"
         )
     return reading
+
+
+def _with_preposition(prompt: Prompt, start: int) -> int:
+    """"using Helm", "on Kubernetes": the word that ties a kind to the sentence is understood too."""
+    index = prompt.index_before(start)
+    if index >= 0 and prompt.tokens[index].low in _TOOL_BEFORE | _PLATFORM_BEFORE and prompt.free_token(index):
+        return prompt.tokens[index].start
+    return start
 
 
 def _suggestions(prompt: Prompt, masked: str, index: _Index) -> list[str]:

@@ -107,6 +107,10 @@ def read_list(
         index = found[1]
     if len(items) < (1 if single else 2):
         return None
+    if vocabulary and not any(
+        item[0].kind == "quoted" or any(t.low in ENVIRONMENT_WORDS for t in item) for item in items
+    ):
+        return None  # "through PRs": capitals alone do not make an environment
     values = [_value(item, keep_case) for item in items]
     return ListRead(values, items[0][0].start, items[-1][-1].end, items)
 

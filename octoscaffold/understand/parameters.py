@@ -35,6 +35,7 @@ _UNITS = {
     "cpu-units": {"units": 1, "unit": 1, "cpu": 1024, "cpus": 1024, "vcpu": 1024, "vcpus": 1024, "core": 1024,
                   "cores": 1024},
 }
+_VIA = frozenset("through via using with by in as on".split())
 _BEFORE_NUMBER = r"(?:\s*(?::|=|is|of|to|at|on|for|around|about|~|set\s+to|should\s+be|=)\s*)?(?:\s*(?:the|a|an)\s+)?\s*"
 
 
@@ -135,7 +136,11 @@ def _choice(prompt: Prompt, definition: ParameterDef, hint: PromptHint) -> objec
                     value = choice != "true"
                     prompt.use(*_with_negation(prompt, match.start(), match.end()))
                     return value
-                prompt.use(*match.span())
+                start = match.start()
+                before = prompt.index_before(start)
+                if before >= 0 and prompt.tokens[before].low in _VIA and prompt.free_token(before):
+                    start = prompt.tokens[before].start  # "through PRs", "via pull requests"
+                prompt.use(start, match.end())
                 return _typed(choice, definition)
     return None
 

@@ -20,7 +20,7 @@ from octoscaffold.catalog import Catalog, Template
 from octoscaffold.errors import PromptError
 from octoscaffold.spec.model import ProjectSpec
 from octoscaffold.spec.naming import slugify
-from octoscaffold.understand.kinds import KindReading, distance, find_kind, keyword_words
+from octoscaffold.understand.kinds import KindReading, cue_pattern, distance, find_kind, keyword_words
 from octoscaffold.understand.lists import ListRead, read_list, read_list_before
 from octoscaffold.understand.text import (
     CLAUSE_END,
@@ -90,9 +90,10 @@ _ENV_AFTER = _rx(r"\b(?:envs?|environments?|stages)\b")
 _MOVE = _rx(
     r"\b(?:deploy(?:s|ed|ing)?|ship(?:s|ped|ping)?|releas(?:e|es|ed|ing)|promot(?:e|es|ed|ing)|go(?:es|ing)?|"
     r"roll(?:s|ed|ing)?\s+out|push(?:es|ed|ing)?|move[sd]?|progress(?:es|ing)?|flow(?:s|ing)?|run(?:s|ning)?)"
-    r"(?:\s+(?:it|this|them|only|just|straight|directly|first))*\s+(?:to|through|thru|across|into|between|via|in)\s+"
+    r"(?:\s+(?:it|this|them|only|just|straight|directly|first))*(?:\s+(?:to|through|thru|across|into|between|via|in|from))?\s+"
     r"(?:the\s+)?(?:(?:envs?|environments?|stages)\s*:?\s*)?"
 )
+_ACROSS = _rx(r"\b(?:across|through|thru|between)\s+(?:the\s+)?(?:(?:envs?|environments?|stages)\s*:?\s*)?")
 _FROM_TO = _rx(r"\bfrom\s+(?=\S+\s+(?:to|->|→|=>|then)\s)")
 _ONLY = _rx(r"\b(?:only|just)\s+(?=\S)")
 _TENANT_CUE = _rx(r"\b(?:tenants?|customers|clients)\s*(?::|=|are|is|like|called|named)?\s*")
@@ -121,7 +122,7 @@ _OFF_AFTER = (
     r"isn'?t\s+needed|aren'?t\s+needed|can\s+be\s+skipped|skipped|removed|dropped)\b"
 )
 _APPROVAL = (
-    r"(?:(?:manual|prod(?:uction)?|human)\s+)?(?:approvals?|approval\s+(?:gates?|steps?|stages?)|approve\s+steps?"
+    r"(?:(?:manual|prod(?:uction)?|human)\s+)?(?:approvals?(?:\s+(?:gates?|steps?|stages?|checks?))?|approve\s+steps?"
     r"|sign[\s-]?offs?|manual\s+(?:interventions?|gates?|checks?|steps?|approval)|intervention\s+steps?)"
 )
 _SCAN = (
@@ -194,6 +195,7 @@ class Reading:
     missing: list[str] = field(default_factory=list)  # "name", "template"
     doubtful: list[str] = field(default_factory=list)  # spec paths worth confirming
     name_guess: str | None = None
+    name_problem: str | None = None  # why no name could be chosen, when there is more to say
     suggestions: list[str] = field(default_factory=list)  # kinds, when none was named
     unsure: bool = False  # something was not understood
 
@@ -227,7 +229,7 @@ def raise_missing(reading: Reading, catalog: Catalog) -> None:
     if "name" in reading.missing:
         guess = f'; did you mean "{reading.name_guess}"?' if reading.name_guess else ""
         error = PromptError(
-            "the prompt names no project" + guess,
+            reading.name_problem or "the prompt names no project" + guess,
             hint="""give the name after "called", e.g. 'called "My App"', or use --name""",
         )
         error.missing = "name"  # type: ignore[attr-defined]
@@ -296,6 +298,7 @@ class _Reader:
         self.reading = reading
         self.data = reading.data
         self.kind_words = keyword_words(catalog)
+        self.cues = cue_pattern(catalog)
         self.names: list[tuple[str, str]] = []  # (name, how) from explicit cues
 
     @property
@@ -324,6 +327,8 @@ class _Reader:
             self.reading.warnings += parameters.warnings
         self._name()
         self._kind(kind)
+        if template is not None:
+            self._platform_words(template)
         data["_about"] = bool(_ABOUT_DEPLOYMENT.search(prompt.text)) or kind.template_id is not None
         self.reading.warnings += [
             f'not understood: "{fragment}"' if '"' not in fragment else f"not understood: {fragment}"
@@ -349,6 +354,10 @@ class _Reader:
                 tokens, end = found
                 self.prompt.use(match.start(), end)
                 self.names.append((name_case(tokens), "cue"))
+        if not self.names:
+            found = self._name_as()
+            if found:
+                self.names.append((found[0], "cue"))
         distinct = {slugify(n) for n, _ in self.names}
         if len(distinct) > 1:
             raise PromptError(
@@ -364,7 +373,7 @@ class _Reader:
             if not self.prompt.free(*match.span()) or index >= len(self.tokens):
                 continue
             token = self.tokens[index]
-            if token.kind == "quoted" or token.slug_like or token.capitalised and token.low not in ENVIRONMENT_WORDS | PLATFORMS | self.kind_words:
+            if token.kind == "quoted" or token.slug_like or token.capitalised:
                 found = self._read_name(index, explicit=True)
                 if found and self._usable_name(found[0]):
                     self.prompt.use(match.start(), found[1])
@@ -400,6 +409,8 @@ class _Reader:
                 break
             if low in ("please", "pls", "plz", "thanks", "thx", "asap", "too", "pronto"):
                 break
+            if taken and not token.capitalised and self._starts_value(index):
+                break  # "called x health endpoint /status", "called x nodejs20.x", "x port 3000"
             if taken and taken[0].capitalised and not token.capitalised and not token.text.isupper():
                 if low in ("of", "&", "and", "de", "the") and index + 1 < len(tokens) and tokens[index + 1].capitalised:
                     taken.append(token)
@@ -413,6 +424,21 @@ class _Reader:
         if not taken:
             return None
         return taken, taken[-1].end
+
+    def _starts_value(self, index: int) -> bool:
+        """Whether token `index` begins a parameter's value: `nodejs20.x`, `health endpoint /x`, `port 3000`."""
+        token = self.tokens[index]
+        if _VALUE_LIKE.fullmatch(token.low):
+            return True
+        cue = self.cues.match(self.prompt.text, token.start)
+        if cue is None:
+            return False
+        if " " in cue.group().strip():
+            return True
+        after = self.prompt.index_at(cue.end())
+        return after < len(self.tokens) and (
+            self.tokens[after].kind in ("quoted", "path", "url") or bool(_VALUE_LIKE.fullmatch(self.tokens[after].low))
+        )
 
     def _usable_name(self, tokens: list[Token]) -> bool:
         """Words that can be a name on their own (not "prod", "aws", "python", "me")."""
@@ -428,7 +454,7 @@ class _Reader:
         if self.names:
             project["name"] = self.names[0][0]
             return
-        for finder in (self._name_as, self._name_before_kind, self._name_after_project, self._name_after_for, self._name_deployed,
+        for finder in (self._name_before_kind, self._name_after_project, self._name_after_for, self._name_deployed,
                        self._name_leading, self._name_quoted, self._name_identifier):
             found = finder()
             if found:
@@ -555,7 +581,7 @@ class _Reader:
             self.prompt.use(values[0].start, values[0].end)
             return values[0].text, False
         if len(values) > 1:
-            self.reading.warnings.append(
+            self.reading.name_problem = (
                 f"the prompt does not say which quoted value is the project's name ({', '.join(repr(v.text) for v in values)})"
             )
         return None
@@ -573,6 +599,17 @@ class _Reader:
             if token.kind == "word" and self.prompt.free_token(index) and self._usable_name([token]) and token.low not in FILLER:
                 return token.text
         return None
+
+    def _platform_words(self, template: Template) -> None:
+        """"SPA on S3", "IIS on Windows servers": words that only say where the chosen kind runs."""
+        text = f" {template.manifest.title} {template.manifest.description} ".lower()
+        for index, token in enumerate(self.tokens):
+            if token.kind == "word" and token.low in _PLACES and self.prompt.free_token(index):
+                if re.search(rf"(?<![\w-]){re.escape(token.low.rstrip('s'))}s?(?![\w-])", text):
+                    start = token.start
+                    if index > 0 and self.tokens[index - 1].low in _LEADING and self.prompt.free_token(index - 1):
+                        start = self.tokens[index - 1].start
+                    self.prompt.use(start, token.end)
 
     # -- the kind ------------------------------------------------------------------------------
 
@@ -599,13 +636,13 @@ class _Reader:
             if index < len(self.tokens) and prompt.free_token(index):
                 token = self.tokens[index]
                 if token.kind == "quoted" and token.text:
-                    prompt.use(match.start(), token.end)
+                    prompt.use(self._widen_left(match.start()), token.end)
                     return token.text, "quoted"
                 if not quoted_only and token.kind == "word" and match.group().strip():
                     found = self._read_value(index)
                     if found:
                         value, end = found
-                        prompt.use(match.start(), end)
+                        prompt.use(self._widen_left(match.start()), end)
                         return value, "words"
         for match in after.finditer(prompt.text):
             if not prompt.free(*match.span()):
@@ -615,7 +652,7 @@ class _Reader:
                 continue
             token = self.tokens[index]
             if token.kind == "quoted" and token.text:
-                prompt.use(token.start, match.end())
+                prompt.use(self._widen_left(token.start), match.end())
                 return token.text, "quoted"
             if quoted_only or token.kind != "word":
                 continue
@@ -627,9 +664,17 @@ class _Reader:
                 taken.insert(0, word)
                 index -= 1
             if taken:
-                prompt.use(taken[0].start, match.end())
+                prompt.use(self._widen_left(taken[0].start), match.end())
                 return entity_case(" ".join(t.text for t in taken)), "words"
         return None
+
+    def _widen_left(self, start: int) -> int:
+        """`under the "Payments" group`: the words leading to a value were understood too."""
+        index = self.prompt.index_before(start)
+        while index >= 0 and self.prompt.free_token(index) and self.tokens[index].low in _LEADING:
+            start = self.tokens[index].start
+            index -= 1
+        return start
 
     def _read_value(self, index: int) -> tuple[str, int] | None:
         """Unquoted words after a cue, up to the clause's end or a word that starts another ask."""
@@ -796,6 +841,7 @@ class _Reader:
             or self._list_after(_MOVE, vocabulary=True)
             or self._list_after(_FROM_TO, vocabulary=True, single=False)
             or self._list_after(_ONLY, vocabulary=True)
+            or self._list_after(_ACROSS, vocabulary=True)
             or self._vocabulary_run()
         )
         if not found:
@@ -927,6 +973,15 @@ class _Reader:
         return text[0].upper() + text[1:]
 
 
+# A value, not a name word: a version, a region, a number with a unit.
+_VALUE_LIKE = re.compile(
+    r"[a-z]*\d+(?:\.[\dx]+)+|(?:[a-z]{2})(?:-gov)?-[a-z]+-\d|[a-z]+(?:us|europe|asia)\d?|\d+(?:mb|gb|m|s|ms|min|mins|h)?"
+)
+_PLACES = frozenset(
+    """aws azure gcp google amazon microsoft linux windows ubuntu s3 ec2 vm vms server servers machine machines
+    cluster clusters container containers image images nginx kubernetes worker workers cloud""".split()
+)
+_LEADING = frozenset("in into under on onto to using with within inside the a an our my their its".split())
 # Verbs that end a name unless a name word follows ("the release notes", "the run tracker").
 _SOFT_STOPS = frozenset("release releases run push ship target targets worker workers scan deployment deployments stage".split())
 _BREAKS = frozenset("in into with without using on to for from at via through by that which and or then plus".split())

@@ -63,7 +63,7 @@ ENVIRONMENT_WORDS = _set(
     pre-prod pre-production preproduction prod prd production live int integration sandbox sbx demo
     perf performance load dr nonprod non-prod nonproduction hotfix preview review beta alpha canary
     training trn e2e acceptance accept ppe systest system-test local ci qat cert certification
-    pilot green blue main release rc ops security"""
+    pilot green blue ops security"""
 )
 
 # Words that say "not" before or after a feature ("no approval", "approval: off").
