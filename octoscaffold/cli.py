@@ -68,11 +68,15 @@ def cli() -> None:
     """
 
 
-def _echo_warnings(warnings: list[str], parser: str = "rules") -> None:
+def _echo_warnings(warnings: list[str], hint: bool = False) -> None:
     for warning in warnings:
         click.echo(f"octoscaffold: warning: {warning}", err=True)
-    if warnings and parser == "rules":
-        click.echo("octoscaffold: hint: the LLM parser (--parser llm) understands more", err=True)
+    if warnings and hint:
+        click.echo(
+            "octoscaffold: hint: with a model configured (--model), what the rules did not understand "
+            "is asked of the model (docs/llm.md)",
+            err=True,
+        )
 
 
 def _report(scaffold, out: Path) -> None:
@@ -140,6 +144,10 @@ def _report_review(scaffold, outcome) -> None:
     _report_details(scaffold)
 
 
+_UNDERSTANDING = (
+    "parser", "model", "base_url", "name_", "template", "group", "space", "lifecycle", "environments", "strict", "yes",
+)
+
 _out_option = click.option(
     "--out",
     "-o",
@@ -204,43 +212,78 @@ def _publish(result, out: Path | None, force: bool, options: dict) -> None:
 
 
 def _parser_options(function):
-    """--parser, --model and --base-url: how a prompt is understood."""
-    function = click.option(
-        "--base-url",
-        envvar="OPENAI_BASE_URL",
-        help="OpenAI-compatible endpoint for the LLM parser [env: OPENAI_BASE_URL].",
-    )(function)
-    function = click.option(
-        "--model",
-        envvar="OCTOSCAFFOLD_MODEL",
-        help="Model for the LLM parser; setting one makes --parser auto use it [env: OCTOSCAFFOLD_MODEL].",
-    )(function)
-    return click.option(
-        "--parser",
-        type=click.Choice(["auto", "rules", "llm"]),
-        default="auto",
-        show_default=True,
-        help="How the prompt is understood: the offline rules, an LLM, or the LLM when a model is set.",
-    )(function)
+    """How a prompt is understood: parser and model, values that override it, and asking."""
+    options = [
+        click.option(
+            "--parser",
+            type=click.Choice(["auto", "rules", "llm"]),
+            default="auto",
+            show_default=True,
+            help="The offline rules alone, the rules with a model for what they leave open, or that "
+            "model whenever one is configured (auto).",
+        ),
+        click.option(
+            "--model",
+            envvar="OCTOSCAFFOLD_MODEL",
+            help="Model asked about what the rules leave open; setting one makes --parser auto use it "
+            "[env: OCTOSCAFFOLD_MODEL].",
+        ),
+        click.option(
+            "--base-url",
+            envvar="OPENAI_BASE_URL",
+            help="OpenAI-compatible endpoint of the model [env: OPENAI_BASE_URL].",
+        ),
+        click.option("--name", "name_", metavar="NAME", help="Project name, whatever the prompt says."),
+        click.option("--template", "-t", metavar="KIND", help="Kind of project (a catalog id), whatever the prompt says."),
+        click.option("--group", metavar="GROUP", help="Project group, whatever the prompt says."),
+        click.option("--space", metavar="SPACE", help="Octopus space, whatever the prompt says."),
+        click.option("--lifecycle", metavar="NAME", help="Lifecycle name, whatever the prompt says."),
+        click.option(
+            "--environments",
+            metavar="A,B,...",
+            help="Environments in promotion order, comma-separated, whatever the prompt says.",
+        ),
+        click.option("--strict", is_flag=True, help="Treat any warning (a guess, words not understood) as an error: exit 2."),
+        click.option("--yes", "-y", is_flag=True, help="Never ask on the terminal; refuse instead when the name or kind is missing."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
 
 
-def _understood(prompt: str, parser: str, model: str | None, base_url: str | None, catalog=None, *, err: bool):
-    """The resolved spec of a prompt. Says which parser understood it (on stderr when stdout
-    carries the result), then what it did not understand."""
+def _understood(prompt: str, catalog, *, err: bool, parser: str, model, base_url, name_, template, group, space,
+                lifecycle, environments, strict: bool, yes: bool):
+    """The resolved spec of a prompt. Says how it was understood (on stderr when stdout carries
+    the result), then every warning; with --strict a warning is an error."""
     from octoscaffold import scaffold
+    from octoscaffold.commands.ask import TerminalAsker, interactive
+    from octoscaffold.errors import UserError
+    from octoscaffold.understand import Overrides, configured_model
     from octoscaffold.understand.progress import waiting
 
-    spec, used = scaffold.plan_with(prompt, catalog, parser=parser, model=model, base_url=base_url, progress=waiting)
-    if used == "llm":
-        from octoscaffold.understand import configured_model
-
-        how = f"the LLM parser ({configured_model(model, base_url)})"
+    overrides = Overrides(
+        name=name_, template=template, group=group, space=space, lifecycle=lifecycle,
+        environments=tuple(e.strip() for e in (environments or "").split(",") if e.strip()),
+    )
+    ask = TerminalAsker() if not yes and interactive() else None
+    spec, used = scaffold.plan_with(
+        prompt, catalog, parser=parser, model=model, base_url=base_url, progress=waiting, overrides=overrides, ask=ask
+    )
+    chosen = configured_model(model, base_url) if parser != "rules" else None
+    if used == "rules+llm":
+        how = f"the rules parser and the model {chosen}"
+    elif chosen:
+        how = f"the rules parser (nothing was left open for the model {chosen})"
     else:
-        how = "the rules parser"
-    if parser == "auto" and used == "rules":
-        how += " (no model configured)"
+        how = "the rules parser" + (" (no model configured)" if parser == "auto" else "")
     click.echo(f"octoscaffold: understood by {how}" if err else f"Understood by {how}.", err=err)
-    _echo_warnings(spec.warnings, used)
+    _echo_warnings(spec.warnings, hint=not chosen and not strict)
+    if strict and spec.warnings:
+        count = len(spec.warnings)
+        raise UserError(
+            f"--strict: the prompt left {count} warning{'s' if count > 1 else ''}",
+            hint="say it plainly in the prompt, or give the value as a flag (--name, --template, ...)",
+        )
     return spec
 
 
@@ -251,16 +294,7 @@ def _understood(prompt: str, parser: str, model: str | None, base_url: str | Non
 @_branch_options
 @_parser_options
 @catalog_option
-def new(
-    prompt: str,
-    out: Path | None,
-    force: bool,
-    parser: str,
-    model: str | None,
-    base_url: str | None,
-    catalogs: tuple[Path, ...],
-    **options,
-) -> None:
+def new(prompt: str, out: Path | None, force: bool, catalogs: tuple[Path, ...], **options) -> None:
     """Scaffold a project from a PROMPT into --out, or onto a review branch.
 
     Writes .octopus/<slug>/ (deployment_process.ocl, deployment_settings.ocl,
@@ -271,16 +305,22 @@ def new(
     committed to the branch octoscaffold/<slug> without touching the checkout;
     --push pushes it and --pr opens a pull request.
 
+    Anything guessed or not understood is said as a warning. On a terminal a
+    missing name or kind is asked for; --name, --template and the like
+    override the prompt, and --strict refuses any guess.
+
     \b
     Example:
       octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"' --out .
+      octoscaffold new 'k8s project for the orders api, envs dev/staging/prod' --out .
       octoscaffold new 'Create an AWS Lambda project called "OctoPub SAM"' --pr
     """
     from octoscaffold import scaffold
     from octoscaffold.catalog import load_catalog
 
     catalog = load_catalog(extra=catalogs)
-    spec = _understood(prompt, parser, model, base_url, catalog, err=False)
+    understanding = {k: options.pop(k) for k in _UNDERSTANDING}
+    spec = _understood(prompt, catalog, err=False, **understanding)
     result = scaffold.build(spec, catalog)
     _publish(result, out, force, options)
 
@@ -297,19 +337,21 @@ def new(
 )
 @_parser_options
 @catalog_option
-def plan(prompt: str, fmt: str, parser: str, model: str | None, base_url: str | None, catalogs: tuple[Path, ...]) -> None:
+def plan(prompt: str, fmt: str, catalogs: tuple[Path, ...], **understanding) -> None:
     """Print the spec a PROMPT resolves to, without writing anything.
 
-    Save it, edit it, and render it with `octoscaffold render`.
+    Save it, edit it, and render it with `octoscaffold render`. Warnings go
+    to stderr; the options that override the prompt are those of `new`.
 
     \b
     Example:
       octoscaffold plan 'Create an AWS Lambda project called "Audit Trail" in the us-west-2 region' > spec.yaml
+      octoscaffold plan 'lambda for pay-svc, nodejs20.x, 512 MB, no approval' --strict
     """
     from octoscaffold.catalog import load_catalog
     from octoscaffold.spec import dump_spec
 
-    spec = _understood(prompt, parser, model, base_url, load_catalog(extra=catalogs), err=True)
+    spec = _understood(prompt, load_catalog(extra=catalogs), err=True, **understanding)
     click.echo(dump_spec(spec, fmt), nl=False)
 
 

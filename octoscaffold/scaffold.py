@@ -48,13 +48,18 @@ def plan_with(
     model: str | None = None,
     base_url: str | None = None,
     progress=None,
+    overrides=None,
+    ask=None,
 ) -> tuple[ProjectSpec, str]:
-    """Like `plan`, also naming the parser that understood the prompt ("rules" or "llm").
-    `progress` is entered around each wait for a model (see octoscaffold.understand)."""
+    """Like `plan`, also saying how the prompt was understood ("rules", or "rules+llm" when a
+    model answered what the rules left open). `progress` is entered around each wait for a model;
+    `overrides` are values from flags; `ask` asks the user on a terminal (see octoscaffold.understand)."""
     from octoscaffold.understand import understand
 
     catalog = catalog or load_catalog()
-    spec, used = understand(prompt, catalog, parser=parser, model=model, base_url=base_url, progress=progress)
+    spec, used = understand(
+        prompt, catalog, parser=parser, model=model, base_url=base_url, progress=progress, overrides=overrides, ask=ask
+    )
     return resolve_spec(spec, catalog), used
 
 

@@ -54,6 +54,7 @@ class KindReading:
     warnings: list[str] = field(default_factory=list)
     doubtful: bool = False  # a typo, a close fit or a tie: worth confirming
     suggestions: list[str] = field(default_factory=list)
+    typed: str | None = None  # the misspelt word the kind was guessed from
 
 
 def _key(text: str) -> str:
@@ -275,6 +276,7 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
     fuzzy = sorted({m.typed for m in own if m.fuzzy})
     if fuzzy:
         reading.doubtful = True
+        reading.typed = fuzzy[0]
         reading.warnings.append(f"guessed the kind {chosen} from {', '.join(map(repr, fuzzy))} (a misspelling?)")
     elif all(m.keyword.similar for m in own):
         reading.doubtful = True

@@ -1,10 +1,11 @@
-"""The LLM parser: a prompt → an (unresolved) spec, through any OpenAI-compatible endpoint.
+"""Talking to a model through any OpenAI-compatible endpoint (what hybrid.py asks it is there).
 
-One request per prompt when the model answers validly: the system prompt (rules and catalog), the
-user's prompt, and a strict JSON Schema for the answer (Structured Outputs). A server that does
-not take `json_schema` gets JSON mode with the schema in the prompt instead. An answer that does
-not validate is sent back with the errors, at most twice. Every failure of the endpoint ends in an
-`LLMError` with one line, after a bounded number of retries.
+One request when the model answers validly: a system message, a user message and a strict JSON
+Schema for the answer (Structured Outputs). A server that does not take `json_schema` gets JSON
+mode with the schema in the prompt instead (and, for servers that constrain decoding with it,
+in `response_format.schema` with bounded strings). An answer that is not JSON or fails the
+caller's check is sent back with the problem, at most twice. Every failure of the endpoint ends
+in an `LLMError` with one line, after a bounded number of retries.
 
 `openai` is imported only here, and only when a request is made.
 """
@@ -15,16 +16,10 @@ import email.utils
 import json
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from pydantic import ValidationError
-
-from octoscaffold.catalog import Catalog
-from octoscaffold.config import LLMSettings, api_key_for, llm_settings
-from octoscaffold.errors import LLMError, PromptError, SpecError, UserError
-from octoscaffold.spec.model import ProjectSpec
-from octoscaffold.understand.answer import Answer, answer_schema, bounded_schema, to_spec_data
-from octoscaffold.understand.instructions import retry_message, system_prompt
+from octoscaffold.config import LLMSettings, api_key_for
+from octoscaffold.errors import LLMError, UserError
 from octoscaffold.understand.progress import Progress, silent
 
 if TYPE_CHECKING:
@@ -49,62 +44,54 @@ class _SchemaRejected(Exception):
     """The server refused the `json_schema` response format (400, 422, or a 500 naming it)."""
 
 
-def understand_llm(
-    prompt: str,
-    catalog: Catalog,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    settings: LLMSettings | None = None,
-    retry: RetryPolicy | None = None,
-    progress: Progress | None = None,
-) -> ProjectSpec:
-    """Ask the model for the spec of `prompt`; raise PromptError, LLMError or UserError."""
-    text = " ".join(prompt.split())
-    if not text:
-        raise PromptError(
-            "the prompt is empty",
-            hint="""describe the project, e.g. 'Create an AWS Lambda project called "My App"'""",
-        )
-    settings = settings or llm_settings(model=model, base_url=base_url)
-    if not settings.model:
-        raise UserError("the LLM parser needs a model", hint="use --model or set OCTOSCAFFOLD_MODEL")
-    retry = retry or RetryPolicy(attempts=settings.retries + 1)
-    return _Conversation(text, catalog, settings, retry, progress or silent).run()
+class Chat:
+    """One conversation with the model: send messages with an answer schema, get a checked answer.
 
+    `ask(system, user, schema, check)` sends one request (Structured Outputs, or JSON mode with
+    the schema in the prompt for servers without them), parses the JSON answer and runs `check`
+    on it; an answer that fails either is sent back with the problem, at most
+    `retry.answer_retries` times. Every failure of the endpoint ends in an `LLMError` with one line.
+    """
 
-class _Conversation:
-    def __init__(
-        self, prompt: str, catalog: Catalog, settings: LLMSettings, retry: RetryPolicy, progress: Progress
-    ) -> None:
-        self.prompt = prompt
-        self.catalog = catalog
+    def __init__(self, settings: LLMSettings, retry: RetryPolicy | None = None, progress: Progress | None = None) -> None:
+        if not settings.model:
+            raise UserError("the LLM parser needs a model", hint="use --model or set OCTOSCAFFOLD_MODEL")
         self.settings = settings
-        self.retry = retry
-        self.progress = progress
-        self.schema = answer_schema(catalog.ids())
+        self.retry = retry or RetryPolicy(attempts=settings.retries + 1)
+        self.progress = progress or silent
         self.key = api_key_for(settings)
         mode = settings.response_format
         if mode == "auto":
             mode = "json_object" if settings.endpoint in _JSON_MODE_ONLY else "json_schema"
         self.mode = mode
-        self.turns: list[dict[str, str]] = [{"role": "user", "content": prompt}]
+        self.system = ""
+        self.schema: dict[str, Any] = {}
+        self.turns: list[dict[str, str]] = []
+        self.max_tokens = settings.max_tokens
 
-    def run(self) -> ProjectSpec:
+    def ask(self, system: str, user: str, schema: dict[str, Any], check: Callable[[Any], str]) -> Any:
+        """The first answer that is JSON and passes `check` (which returns "" or the problem)."""
+        self.system, self.schema = system, schema
+        self.turns = [{"role": "user", "content": user}]
         client = self._client()
         problem = ""
         for _ in range(self.retry.answer_retries + 1):
             message, finish_reason = self._complete(client)
             content, problem = self._content(message, finish_reason)
             if not problem:
-                spec, problem = self._spec(content)
-                if spec is not None:
-                    return spec
+                try:
+                    # strict=False: a raw newline inside a string is no reason to ask again.
+                    data = json.loads(_json_text(content or ""), strict=False)
+                except json.JSONDecodeError as error:
+                    problem = f"it is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
+                else:
+                    problem = check(data)
+                    if not problem:
+                        return data
             self.turns.append({"role": "assistant", "content": content or ""})
             self.turns.append({"role": "user", "content": retry_message(problem)})
         raise LLMError(
-            f"the model gave no valid spec in {self.retry.answer_retries + 1} answers; last problem: "
-            + _short(problem),
+            f"the model gave no valid answer in {self.retry.answer_retries + 1} tries; last problem: " + _short(problem),
             hint="try a larger model or --parser rules",
         )
 
@@ -126,13 +113,14 @@ class _Conversation:
     def request(self) -> dict[str, Any]:
         """The body of the next chat completion request (also used by the size benchmark)."""
         settings = self.settings
-        with_schema = self.mode == "json_object"
-        messages = [{"role": "system", "content": system_prompt(self.catalog, self.schema if with_schema else None)}]
-        body: dict[str, Any] = {"model": settings.model, "messages": messages + self.turns}
+        system = self.system
+        if self.mode == "json_object":
+            system += "\n\nThe JSON must match this JSON Schema:\n" + json.dumps(self.schema, separators=(",", ":"))
+        body: dict[str, Any] = {"model": settings.model, "messages": [{"role": "system", "content": system}, *self.turns]}
         if self.mode == "json_schema":
             body["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": "project_spec", "strict": True, "schema": self.schema},
+                "json_schema": {"name": "answer", "strict": True, "schema": self.schema},
             }
         else:
             body["response_format"] = {"type": "json_object"}
@@ -140,10 +128,10 @@ class _Conversation:
                 # llama.cpp and vLLM constrain decoding to a schema given here.
                 body["response_format"]["schema"] = bounded_schema(self.schema)
         if settings.is_openai:
-            body["max_completion_tokens"] = settings.max_tokens
+            body["max_completion_tokens"] = self.max_tokens
         else:
             # Small local models wander at higher temperatures; OpenAI's reasoning models refuse it.
-            body["max_tokens"] = settings.max_tokens
+            body["max_tokens"] = self.max_tokens
             body["temperature"] = 0
         return body
 
@@ -229,47 +217,12 @@ class _Conversation:
         content = getattr(message, "content", None) or ""
         if finish_reason == "length":
             return content, (
-                f"the answer was cut off at the token limit ({self.settings.max_tokens}); "
+                f"the answer was cut off at the token limit ({self.max_tokens}); "
                 "give a shorter answer: null for everything the request does not say"
             )
         if not content.strip():
             return content, "the answer was empty"
         return content, ""
-
-    def _spec(self, content: str) -> tuple[ProjectSpec | None, str]:
-        """The spec from an answer, or None and the problem to send back."""
-        try:
-            # strict=False: a raw newline inside a string is no reason to ask again.
-            data = json.loads(_json_text(content), strict=False)
-        except json.JSONDecodeError as error:
-            return None, f"it is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
-        try:
-            answer = Answer.model_validate(data)
-        except ValidationError as error:
-            from octoscaffold.spec.io import describe_errors
-
-            return None, f"it does not match the schema: {describe_errors(error)}"
-        if not answer.project.name:
-            raise PromptError("the prompt names no project", hint="""give the name in quotes, e.g. 'called "My App"'""")
-        if answer.template is None:
-            raise PromptError(
-                "no template in the catalog matches the kind of project the prompt asks for",
-                hint=f"known templates: {', '.join(self.catalog.ids())}",
-            )
-        if answer.template not in self.catalog.templates:
-            return None, f"template {answer.template!r} is not a catalog id; use one of {', '.join(self.catalog.ids())}"
-        data = to_spec_data(answer, self.prompt)
-        _coerce_parameters(data, self.catalog, answer.template)
-        from octoscaffold.policy import resolve
-        from octoscaffold.spec.io import spec_from_data
-
-        try:
-            spec = spec_from_data(data, "answer")
-            # Resolving finds what only the catalog knows (parameter names, types, choices).
-            resolve(spec, self.catalog.get(spec.template))
-        except SpecError as error:
-            return None, str(error)
-        return spec, ""
 
     # -- messages -----------------------------------------------------------------------------
 
@@ -333,19 +286,32 @@ def _json_text(content: str) -> str:
     return content[start : end + 1] if 0 <= start < end else content
 
 
-def _coerce_parameters(data: dict[str, Any], catalog: Catalog, template_id: str) -> None:
-    """Models often write numbers and booleans as strings: "512" → 512 where the manifest says integer."""
-    definitions = catalog.get(template_id).manifest.parameters
-    for name, value in list(data.get("parameters", {}).items()):
-        definition = definitions.get(name)
-        if definition is None or not isinstance(value, str):
-            continue
-        if definition.type == "integer" and value.strip().lstrip("-").isdigit():
-            data["parameters"][name] = int(value)
-        elif definition.type == "boolean" and value.strip().lower() in ("true", "false"):
-            data["parameters"][name] = value.strip().lower() == "true"
-        elif definition.type == "list":
-            data["parameters"][name] = [v.strip() for v in value.split(",") if v.strip()]
+def retry_message(problem: str) -> str:
+    return f"That answer cannot be used: {problem}\nAnswer again with the whole corrected JSON object only."
+
+
+def bounded_schema(schema: dict[str, Any], max_length: int = 100, max_items: int = 20) -> dict[str, Any]:
+    """The schema with every string and list bounded, for servers that turn it into a grammar
+    (llama.cpp, vLLM): a small model otherwise rambles inside one string until the token limit.
+    Not for OpenAI's strict mode, which does not take these keywords."""
+
+    def bound(node: Any) -> Any:
+        if isinstance(node, list):
+            return [bound(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: bound(value) for key, value in node.items()}
+        kind = out.get("type")
+        if isinstance(kind, list):
+            # llama.cpp drops bounds beside a type list: one branch per type instead.
+            out["anyOf"] = [bound({"type": k}) for k in out.pop("type")]
+        elif kind == "string" and "enum" not in out:
+            out.setdefault("maxLength", max_length)
+        elif kind == "array":
+            out.setdefault("maxItems", max_items)
+        return out
+
+    return bound(schema)
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -188,21 +188,44 @@ _VALUE_TYPOS = frozenset("production staging development integration testing".sp
 
 @dataclass
 class Reading:
-    """What the rules read from a prompt, before the spec model checks it."""
+    """What the rules read from a prompt, before the spec model checks it.
+
+    `guesses` holds a warning per field whose value was guessed ("project.name", "template"):
+    when a flag, an answer on the terminal or a model settles the field, its warning goes."""
 
     data: dict
     warnings: list[str] = field(default_factory=list)
+    guesses: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # "name", "template"
-    doubtful: list[str] = field(default_factory=list)  # spec paths worth confirming
     name_guess: str | None = None
     name_problem: str | None = None  # why no name could be chosen, when there is more to say
     suggestions: list[str] = field(default_factory=list)  # kinds, when none was named
-    unsure: bool = False  # something was not understood
+    about_deployment: bool = True  # False: the prompt says nothing about deploying software
+    typed_kind: str | None = None  # the misspelt word a kind was guessed from
+
+    @property
+    def leftovers(self) -> list[str]:
+        return [w for w in self.warnings if w.startswith("not understood")]
+
+    def all_warnings(self) -> list[str]:
+        return [*self.guesses.values(), *self.warnings]
+
+    def settle(self, path: str, value) -> None:
+        """A value given by the user (a flag, an answer): no longer missing, no longer a guess."""
+        section, _, key = path.rpartition(".")
+        target = self.data
+        for part in filter(None, section.split(".")):
+            target = target.setdefault(part, {})
+        target[key] = value
+        self.guesses.pop(path, None)
+        missing = {"project.name": "name", "template": "template"}.get(path)
+        if missing in self.missing:
+            self.missing.remove(missing)
 
     def spec(self) -> ProjectSpec:
         from octoscaffold.spec.io import spec_from_data
 
-        return spec_from_data({**self.data, "warnings": self.warnings}, "prompt")
+        return spec_from_data({**self.data, "warnings": self.all_warnings()}, "prompt")
 
 
 def understand(text: str, catalog: Catalog) -> ProjectSpec:
@@ -213,8 +236,8 @@ def understand(text: str, catalog: Catalog) -> ProjectSpec:
 
 
 def raise_missing(reading: Reading, catalog: Catalog) -> None:
-    if "template" in reading.missing and ("name" not in reading.missing or not reading.data.get("_about")):
-        if not reading.data.get("_about"):
+    if "template" in reading.missing and ("name" not in reading.missing or not reading.about_deployment):
+        if not reading.about_deployment:
             raise PromptError(
                 "the prompt does not ask for a deployment project: no template in the catalog fits it",
                 hint=EXAMPLE,
@@ -236,9 +259,10 @@ def raise_missing(reading: Reading, catalog: Catalog) -> None:
         raise error
 
 
-def read(text: str, catalog: Catalog) -> Reading:
+def read(text: str, catalog: Catalog, *, template: str | None = None) -> Reading:
     """Read a prompt; raise PromptError only for what no answer can fix (empty, too long, two
-    projects). A missing name or kind is in `Reading.missing`."""
+    projects). A missing name or kind is in `Reading.missing`. `template` forces the kind (a
+    flag): its parameters are the ones read."""
     original = " ".join(text.split())
     if not original:
         raise PromptError("the prompt is empty", hint=EXAMPLE)
@@ -252,7 +276,7 @@ def read(text: str, catalog: Catalog) -> Reading:
     reading = Reading({"project": {}, "prompt": original})
     reading.warnings += corrections
     _check_single_project(prompt)
-    _Reader(prompt, catalog, reading).run()
+    _Reader(prompt, catalog, reading, template).run()
     return reading
 
 
@@ -292,7 +316,8 @@ def _check_single_project(prompt: Prompt) -> None:
 
 
 class _Reader:
-    def __init__(self, prompt: Prompt, catalog: Catalog, reading: Reading) -> None:
+    def __init__(self, prompt: Prompt, catalog: Catalog, reading: Reading, forced: str | None = None) -> None:
+        self.forced = catalog.get(forced).id if forced else None
         self.prompt = prompt
         self.catalog = catalog
         self.reading = reading
@@ -310,6 +335,8 @@ class _Reader:
         self._explicit_names()
         self._entities(quoted_only=True)
         kind = find_kind(prompt, self.catalog)
+        if self.forced:
+            kind = KindReading(self.forced, kind.matches)
         prompt.kind_spans = [(m.start, m.end) for m in kind.matches if (m.start, m.end) in prompt.used]
         self._entities(quoted_only=False)
         self._description()
@@ -329,15 +356,11 @@ class _Reader:
         self._kind(kind)
         if template is not None:
             self._platform_words(template)
-        data["_about"] = bool(_ABOUT_DEPLOYMENT.search(prompt.text)) or kind.template_id is not None
+        self.reading.about_deployment = bool(_ABOUT_DEPLOYMENT.search(prompt.text)) or kind.template_id is not None
         self.reading.warnings += [
             f'not understood: "{fragment}"' if '"' not in fragment else f"not understood: {fragment}"
             for fragment in prompt.leftovers()
         ]
-        self.reading.unsure = any(w.startswith("not understood") for w in self.reading.warnings)
-        about = data.pop("_about")
-        if self.reading.missing:
-            data["_about"] = about
 
     # -- names -------------------------------------------------------------------------------
 
@@ -461,9 +484,10 @@ class _Reader:
                 name, guessed = found
                 project["name"] = name
                 if guessed:
-                    self.reading.doubtful.append("project.name")
-                    self.reading.warnings.append(f'guessed the project name "{name}" from the prompt\'s words; '
-                                                 """say 'called "..."' or use --name to be exact""")
+                    self.reading.guesses["project.name"] = (
+                        f'guessed the project name "{name}" from the prompt\'s words; '
+                        """say 'called "..."' or use --name to be exact"""
+                    )
                 return
         self.reading.missing.append("name")
         self.reading.name_guess = self._any_phrase()
@@ -619,9 +643,9 @@ class _Reader:
             self.reading.suggestions = kind.suggestions
             return
         self.data["template"] = kind.template_id
-        self.reading.warnings = kind.warnings + self.reading.warnings
-        if kind.doubtful:
-            self.reading.doubtful.append("template")
+        if kind.warnings:
+            self.reading.guesses["template"] = "; ".join(kind.warnings)
+        self.reading.typed_kind = kind.typed
 
     # -- group, space, lifecycle, worker pool, team ----------------------------------------------
 
