@@ -204,7 +204,7 @@ def find_kind(prompt: Prompt, catalog: Catalog) -> KindReading:
     if index.pattern is not None:
         for m in index.pattern.finditer(masked):
             key = _key(m.group())
-            keywords = index.by_key.get(key) or index.by_key.get(re.sub(r"e?s$", "", key), ())
+            keywords = index.by_key.get(key) or index.by_key.get(key[:-1]) or index.by_key.get(key[:-2], ())
             for keyword in keywords:
                 matches.append(Match(keyword, m.start(), m.end(), m.group(), role=_role(prompt, m.start())))
     if not matches:
@@ -251,12 +251,20 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
         )
 
     platforms = {k for k in kinds for other in kinds if other != k and builds_on(other, k) and not builds_on(k, other)}
-    candidates = [k for k in kinds if k not in platforms] or kinds
+    # "a CloudFormation stack that creates the ECS cluster": what another kind creates is its object.
+    first = {k: min(m.start for m in matches if m.keyword.template_id == k) for k in kinds}
+    objects = {
+        k for k in kinds
+        if any(first[other] < verb < first[k] for other in kinds if other != k for verb in _object_verbs(prompt, first[k]))
+    }
+    candidates = kinds
 
     def score(kind: str) -> tuple:
         own = [m for m in matches if m.keyword.template_id == kind]
         exact = [m for m in own if not m.fuzzy and not m.keyword.similar]
         return (
+            kind not in objects,
+            kind not in platforms,
             index.priority.get(kind, 0),
             max(m.role for m in own),
             bool(exact),
@@ -285,13 +293,26 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
             f"no kind in the catalog is {' or '.join(map(repr, words))}; {chosen} is the closest "
             f"(see `octoscaffold catalog show {chosen}`)"
         )
-    rivals = [k for k in ranked[1:] if score(k)[:2] == score(chosen)[:2]]
+    rivals = [k for k in ranked[1:] if score(k)[:4] == score(chosen)[:4]]
     if rivals:
         reading.doubtful = True
         reading.warnings.append(
             f"the prompt names more than one kind ({', '.join([chosen, *rivals])}); chose {chosen}"
         )
     return reading
+
+
+_OBJECT_VERBS = re.compile(
+    r"\b(?:creates?|creating|provisions?|provisioning|builds?|sets?\s+up|spins?\s+up|stands?\s+up|manages?|"
+    r"runs?|running|hosts?|contains?|wraps?|packages?)\b",
+    re.IGNORECASE,
+)
+
+
+def _object_verbs(prompt: Prompt, position: int) -> list[int]:
+    """Positions of verbs such as "creates" or "runs" in the clause before `position`."""
+    clause_start = max((prompt.text.rfind(c, 0, position) for c in ".;!?"), default=-1) + 1
+    return [clause_start + m.start() for m in _OBJECT_VERBS.finditer(prompt.text[clause_start:position])]
 
 
 def _with_preposition(prompt: Prompt, start: int) -> int:

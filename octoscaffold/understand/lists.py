@@ -37,6 +37,8 @@ def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[li
         return ([first], index + 1) if first.text else None
     if first.kind != "word" or (first.low in STOP or first.low in FILLER) and not first.capitalised:
         return None
+    if first.text[0].isdigit() and not names:
+        return None  # "1 GB of memory" is no environment
     if vocabulary and not (first.capitalised or first.low in ENVIRONMENT_WORDS or first.slug_like and names):
         return None
     item = [first]
@@ -57,7 +59,8 @@ def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[li
     # An item ends where the list goes on or the clause ends: "and git branch" starts a new ask.
     if item[-1].kind == "word" and index < len(tokens):
         following = tokens[index]
-        if following.kind == "word" and following.low not in STOP | _SEPARATOR_WORDS | FILLER | _ENDS:
+        side_by_side = following.low in ENVIRONMENT_WORDS and _stage(item)
+        if following.kind == "word" and following.low not in STOP | _SEPARATOR_WORDS | FILLER | _ENDS and not side_by_side:
             return None
     return item, index
 
@@ -89,8 +92,16 @@ def read_list(
     """Read a list from token `index` (after its cue). `vocabulary`: lower-case items must be
     environment words (for lists with no cue of their own). `single=False` needs two items."""
     tokens = prompt.tokens
-    while index < len(tokens) and prompt.free_token(index) and tokens[index].low in _LEAD:
-        index += 1
+    while index < len(tokens) and prompt.free_token(index):
+        if tokens[index].low in _LEAD:
+            index += 1
+        elif tokens[index].text == "(":  # "children (in order): a, b"
+            close = next((i for i in range(index + 1, min(index + 6, len(tokens))) if tokens[i].text == ")"), None)
+            if close is None:
+                break
+            index = close + 1
+        else:
+            break
     found = _item(prompt, index, names, vocabulary)
     if found is None:
         return None
@@ -98,11 +109,15 @@ def read_list(
     index = found[1]
     while True:
         after = _separator(prompt, index)
+        if after is None and _stage(items[-1]) and index < len(tokens) and tokens[index].low in ENVIRONMENT_WORDS:
+            after = index  # "envs dev staging prod": environment words side by side
         if after is None:
             break
         found = _item(prompt, after, names, vocabulary)
         if found is None:
             break
+        if all(_stage(i) for i in items) and found[0][0].kind == "word" and not _stage(found[0]) and not found[0][0].capitalised:
+            break  # "dev -> staging -> prod, backups before prod": the list of stages has ended
         items.append(found[0])
         index = found[1]
     if len(items) < (1 if single else 2):
@@ -132,6 +147,11 @@ def read_list_before(prompt: Prompt, index: int, *, vocabulary: bool = True) -> 
             return found
         start += 1
     return None
+
+
+def _stage(item: list[Token]) -> bool:
+    """An item that is an environment word as people type them ("dev", "prod")."""
+    return len(item) == 1 and item[0].kind == "word" and item[0].low in ENVIRONMENT_WORDS
 
 
 def _value(item: list[Token], keep_case: bool = False) -> str:

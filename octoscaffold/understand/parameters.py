@@ -132,10 +132,12 @@ def _choice(prompt: Prompt, definition: ParameterDef, hint: PromptHint) -> objec
             continue
         for match in _rx(_phrase(phrase)).finditer(prompt.text):
             if prompt.free(*match.span(), besides_kind=True):
-                if definition.type == "boolean" and _negated(prompt, match.start(), match.end()):
-                    value = choice != "true"
+                if _negated(prompt, match.start(), match.end()):
                     prompt.use(*_with_negation(prompt, match.start(), match.end()))
-                    return value
+                    if definition.type == "boolean":
+                        return choice != "true"
+                    continue  # "no direct commits": not this choice; another may be named
+
                 start = match.start()
                 before = prompt.index_before(start)
                 if before >= 0 and prompt.tokens[before].low in _VIA and prompt.free_token(before):
@@ -172,13 +174,13 @@ def _by_cue(prompt: Prompt, cue: str, definition: ParameterDef, hint: PromptHint
 def _integer(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint: PromptHint):
     units = "|".join(sorted(_UNITS.get(hint.unit or "", {}), key=len, reverse=True))
     unit = rf"(?:\s*(?P<unit>{units})\b)?" if units else ""
-    after = _rx(rf"^{_BEFORE_NUMBER}{_NUMBER}{unit}").search(prompt.text[end:])
+    after = _rx(rf"^{_BEFORE_NUMBER}{_NUMBER}{unit}(?!\w|\.\d)").search(prompt.text[end:])
     if after and prompt.free(end, end + after.end()):
         value = _number(after.group("num"), after.groupdict().get("unit"), hint.unit)
         if value is not None:
             prompt.use(start, end + after.end())
             return value
-    before = _rx(rf"{_NUMBER}{unit}\s*(?:of\s+)?(?:the\s+|a\s+)?$").search(prompt.text[:start])
+    before = _rx(rf"(?<![\w.]){_NUMBER}{unit}\s*(?:of\s+)?(?:the\s+|a\s+)?$").search(prompt.text[:start])
     if before and prompt.free(before.start(), start):
         value = _number(before.group("num"), before.groupdict().get("unit"), hint.unit)
         if value is not None:
@@ -190,7 +192,7 @@ def _integer(prompt: Prompt, start: int, end: int, definition: ParameterDef, hin
 def _scattered(prompt: Prompt, cue: str, hint: PromptHint) -> int | None:
     """The cue's words in any order within one clause, with a number next to its first word."""
     words = [w.lower() for w in re.split(r"[\s/_-]+", cue) if w]
-    for clause in re.finditer(r"[^.;!?()]+", prompt.text):
+    for clause in re.finditer(r"[^.;!?(),]+", prompt.text):
         text = clause.group().lower()
         if not all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text) for w in words):
             continue
@@ -242,7 +244,7 @@ def _boolean(prompt: Prompt, start: int, end: int, definition: ParameterDef, hin
 
 def _value_token(prompt: Prompt, end: int) -> Token | None:
     index = prompt.index_at(end)
-    skip = {":", "=", "is", "at", "of", "to", "on", "set", "be", "should", "the", "a"}
+    skip = {":", "=", "is", "at", "of", "to", "on", "in", "under", "set", "be", "should", "the", "a"}
     while index < len(prompt.tokens) and prompt.tokens[index].low in skip and index - prompt.index_at(end) < 3:
         index += 1
     if index < len(prompt.tokens):

@@ -37,6 +37,7 @@ from octoscaffold.understand.words import (
     ENVIRONMENT_WORDS,
     FILLER,
     PLATFORMS,
+    STAGES,
     STOP,
     TECH,
     VERBS,
@@ -53,7 +54,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 _NAME_CUE = _rx(
     r"\b(?:called|named|titled|dubbed|labell?ed|known\s+as|call\s+(?:it|this|the\s+project)|call(?=\s+\")|name\s+(?:it|this|the\s+project|(?=project\b)project)"
-    r"|give\s+it\s+(?:the\s+)?name|(?:its|the\s+project'?s?)\s+name\s*(?::|=|is|should\s+be)?"
+    r"|give\s+it\s+(?:the\s+)?name|name(?=\s+\")|(?:its|the\s+project'?s?)\s+name\s*(?::|=|is|should\s+be)?"
     r"|(?:project\s+|app\s+)?name\s*(?::|=|is|should\s+be|will\s+be|would\s+be|shall\s+be|of)"
     r"|with\s+(?:the\s+)?name(?:\s+of)?|by\s+the\s+name(?:\s+of)?|under\s+the\s+name)(?=\s|$|\W)\s*:?\s*"
 )
@@ -113,7 +114,8 @@ _TENANTED = _rx(
     r"|(?:a\s+)?tenant\s+(?:for|on)\s+(?:every|each)\s+deploy(?:ment)?)(?:\s+deploy(?:ment)?s)?"
 )
 _NEGATE = (
-    r"(?:no|without|w/o|skip|skipping|drop|dropping|remove|removing|disable|disabling|exclude|omit|nix|ditch|lose"
+    r"(?:no|without|w/o|skip|skipping|drop|dropping|remove|removing|removal\s+of|disable|disabling|disabled|deactivate|deactivating"
+    r"|deactivation\s+of|exclude|omit|nix|ditch|lose"
     r"|don'?t\s+(?:need|want|add|include|require|use)|do\s+not\s+(?:need|want|add|include|require|use)|no\s+need\s+for"
     r"|turn\s+off|switch\s+off|get\s+rid\s+of|leave\s+out|not|never|zero|none\s+of)"
 )
@@ -123,7 +125,7 @@ _OFF_AFTER = (
 )
 _APPROVAL = (
     r"(?:(?:manual|prod(?:uction)?|human)\s+)?(?:approvals?(?:\s+(?:gates?|steps?|stages?|checks?))?|approve\s+steps?"
-    r"|sign[\s-]?offs?|manual\s+(?:interventions?|gates?|checks?|steps?|approval)|intervention\s+steps?)"
+    r"|sign[\s-]?offs?|manual\s+(?:interventions?|gates?|approval)|intervention\s+steps?)"
 )
 _SCAN = (
     r"(?:(?:vuln(?:erability)?|security|cve|trivy|sbom|container|image|sec)\s+)?(?:scan(?:s|ning|ner)?)"
@@ -134,13 +136,23 @@ _NO_APPROVAL = [_rx(rf"\b{_NEGATE}\s+(?:a\s+|an\s+|the\s+|any\s+|for\s+)?(?:\w+\
                 _rx(rf"\b{_APPROVAL}{_OFF_AFTER}")]
 _NO_SCAN = [_rx(rf"\b{_NEGATE}\s+(?:a\s+|an\s+|the\s+|any\s+|for\s+)?(?:\w+\s+)?(?:{_SCAN})\b(?:\s+steps?)?"),
             _rx(rf"\b(?:{_SCAN}){_OFF_AFTER}")]
+# "don't skip", "never without", "nothing goes to prod without": a negated negation
+_DOUBLE_NEGATION = _rx(
+    r"\b(?:don'?t|do\s+not|never|not|nothing|no\s+one|nobody|nowhere|cannot|can'?t|mustn'?t|won'?t|shouldn'?t)\b[^.;!?]*$"
+)
+# "no approval (needed) for dev or test": the approval is in production only anyway
+_NON_PRODUCTION_SCOPE = _rx(
+    r"^\s*(?:is\s+|are\s+)?(?:needed|required|necessary)?\s*(?:for|in|on)\s+(?:the\s+)?"
+    r"(?:dev\w*|test\w*|qa|uat|sit|staging|stage|int\w*|sandbox|non-?prod\w*|lower)(?:\s*(?:,|or|and|/)\s*"
+    r"(?:dev\w*|test\w*|qa|uat|sit|staging|stage|int\w*|sandbox|non-?prod\w*|lower))*(?:\s+env\w*)?"
+)
 _WITH_APPROVAL = _rx(rf"\b(?:with|and|plus|keep|include)\s+(?:a\s+|an\s+|the\s+)?{_APPROVAL}\b")
 _TEAM_CUE = _rx(
     r"\b(?:approved|approvals?|approval\s+step|sign[\s-]?offs?|signed\s+off|approver)\s+(?:is\s+|are\s+|needed\s+|required\s+|done\s+|comes\s+)?"
-    r"(?:only\s+)?(?:by|from)\s+(?:the\s+)?(?:team\s+)?|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?"
+    r"(?:only\s+)?(?:by|from|of)\s+(?:the\s+)?(?:team\s+)?|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?"
 )
 _TEAM_BEFORE = _rx(
-    r"\s+(?:team\s+)?(?:must|should|has\s+to|have\s+to|needs?\s+to|will|to|can|shall)\s+(?:approve|sign\s+off)\b"
+    r"\s+(?:team\s+)?(?:must|should|has\s+to|have\s+to|needs?\s+to|will|to|can|shall)\s+(?:to\s+)?(?:approve|sign\s+off)\b"
 )
 _GUIDED = _rx(
     rf"\b(?P<neg>{_NEGATE}\s+(?:the\s+)?)?(?P<pos>(?:with|enable|enabled|use|using|turn\s+on|switch\s+on)\s+(?:the\s+)?)?"
@@ -169,6 +181,7 @@ _MULTI = [
     _rx(r"\bone\s+(?:for|called|named)\b.*\b(?:one|another|the\s+other)\s+(?:for|called|named)\b"),
     _rx(r"\b(?:and|also|plus)\s+(?:another|a\s+second|a\s+separate)\s+(?:\w+\s+){0,3}?(?:project|one)\b"),
     _rx(r"\beach\s+with\s+(?:its|their)\s+own\s+project\b|\bseparate\s+projects\b|\bone\s+project\s+(?:for\s+)?each\b"),
+    _rx(r"\b(?:and|plus|also)\s+(?:a|an|another)\s+(?:\S+\s+){1,3}?(?:project|proj)\s+(?:for|called|named)\b"),
 ]
 _ABOUT_DEPLOYMENT = _rx(
     r"\b(?:deploy\w*|project|release\w*|pipeline|app|application|service|api|site|website|environment\w*|octopus|"
@@ -180,10 +193,9 @@ _CUE_WORDS = frozenset(
     """environments environment envs approval approvals approve approved approver tenants tenant tenanted
     customers runbooks runbook security vulnerability scanning scanner lifecycle project deployment
     deploy deploying deployed worker called named semantic versioning guided failure description group
-    production staging development integration testing without replicas memory minutes seconds
+    without replicas memory minutes seconds
     region location""".split()
 )
-_VALUE_TYPOS = frozenset("production staging development integration testing".split())
 
 
 @dataclass
@@ -294,8 +306,6 @@ def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
             if candidate in (low + "s", low + "es") or low in (candidate + "s", candidate + "es"):
                 continue  # a plural or singular, not a typo: "customer" is no misspelt "customers"
             if candidate[0] == low[0] and distance(low, candidate, 1 if len(low) < 9 else 2) <= (1 if len(low) < 9 else 2):
-                if candidate in _VALUE_TYPOS:
-                    warnings.append(f'read "{word}" as "{candidate}"')
                 return candidate if word.islower() else candidate.capitalize() if word[0].isupper() else candidate
         return word
 
@@ -468,7 +478,7 @@ class _Reader:
         words = [t.low for t in tokens if t.kind == "word"]
         if any(t.kind == "quoted" for t in tokens):
             return True
-        if not words or all(w in ENVIRONMENT_WORDS | PLATFORMS | FILLER | TECH | self.kind_words | STOP for w in words):
+        if not words or all(w in STAGES | PLATFORMS | FILLER | TECH | self.kind_words | STOP for w in words):
             return False
         return not any(w in ("me", "us", "you", "them", "everyone", "each", "every", "all", "now", "later") for w in words)
 
@@ -477,8 +487,8 @@ class _Reader:
         if self.names:
             project["name"] = self.names[0][0]
             return
-        for finder in (self._name_before_kind, self._name_after_project, self._name_after_for, self._name_deployed,
-                       self._name_leading, self._name_quoted, self._name_identifier):
+        for finder in (self._name_quoted, self._name_before_kind, self._name_after_project, self._name_after_for,
+                       self._name_deployed, self._name_leading, self._name_identifier):
             found = finder()
             if found:
                 name, guessed = found
@@ -550,9 +560,9 @@ class _Reader:
                     return name_case(found[0]), False
                 continue
             # "flyway proj loyalty": one lower-case word right after the kind and "project"
-            ends = index + 2 >= len(tokens) or tokens[index + 2].kind == "punct" or tokens[index + 2].low in STOP
+            ends = index + 2 >= len(tokens) or tokens[index + 2].kind == "punct"
             plain = after.kind == "word" and after.low not in STOP | FILLER | TECH | ENVIRONMENT_WORDS | self.kind_words
-            if right_after_kind and plain and ends and self.prompt.free_token(index + 1):
+            if token.low in ("project", "proj", "app") and right_after_kind and plain and ends and self.prompt.free_token(index + 1):
                 self.prompt.use(token.start, after.end)
                 return after.text, False
         return None
@@ -889,13 +899,30 @@ class _Reader:
 
     # -- switches --------------------------------------------------------------------------------
 
+    def _switched_off(self, rules: list[re.Pattern[str]]) -> bool | None:
+        """True for "no approval", None when nothing is said. "Don't skip the scan", "nothing goes
+        to prod without sign-off" and "no approval for dev or test" keep the practice on."""
+        prompt = self.prompt
+        for rule in rules:
+            for match in rule.finditer(prompt.text):
+                if not prompt.free(*match.span()):
+                    continue
+                clause = re.split(r"[.;!?,]", prompt.text[: match.start()])[-1]
+                scoped = _NON_PRODUCTION_SCOPE.match(prompt.text[match.end():])
+                if _DOUBLE_NEGATION.search(clause) or scoped:
+                    prompt.use(match.start(), match.end() + (scoped.end() if scoped else 0))
+                    return False
+                prompt.use(*match.span())
+                return True
+        return None
+
     def _switches(self) -> None:
         prompt, data = self.prompt, self.data
-        if prompt.first(_NO_APPROVAL):
+        if self._switched_off(_NO_APPROVAL):
             data.setdefault("approval", {})["enabled"] = False
         else:
             prompt.first([_WITH_APPROVAL])
-        if prompt.first(_NO_SCAN):
+        if self._switched_off(_NO_SCAN):
             data["security_scan"] = {"enabled": False}
         for match in _GUIDED.finditer(prompt.text):
             if prompt.free(*match.span()):
@@ -973,8 +1000,8 @@ class _Reader:
             end = words[-1].end
             # "... and (a runbook) to clear the cache"
             rest = _rx(
-                r"^\s*(?:,\s*)?(?:and|plus|also)\s+(?:(?:one|another|a\s+runbook|runbooks?)\s+)?(?:(?:to|that|for)\s+)?(?![a-z]+\s)?"
-                r"(?=(?!a\b|an\b|the\b|in\b|on\b|with\b|group\b|no\b)[a-z])"
+                r"^\s*(?:,\s*)?(?:and|plus|also)\s+(?:(?:one|another|a\s+runbook|runbooks?)\s+)?"
+                rf"(?:(?:to|that|for)\s+|(?=[a-z]+ing\b|(?:{_RUNBOOK_VERBS})\b))"
             ).match(self.prompt.text[end:])
             if not rest:
                 break
@@ -983,13 +1010,18 @@ class _Reader:
 
     def _runbook_name(self, words: list[str], template: Template | None) -> str:
         """The template's own runbook that does this, or the purpose as a name."""
-        stems = {_stem(w) for w in _phrasal(" ".join(words)).split()}
-        if template is not None:
+        said = [_stem(w) for w in _phrasal(" ".join(words)).split() if w.lower() not in DETERMINERS]
+        if template is not None and said:
+            # The template's runbook whose verb is the purpose's, and whose object the purpose
+            # names too, or names nothing else ("a restart runbook" on a Windows service).
             best, score = None, 0
             for runbook in template.manifest.runbooks:
                 own = [_stem(w) for w in _phrasal(runbook.name).split()]
-                hits = sum(1 for w in own if w in stems)
-                if own and own[0] in stems and hits > score:
+                if not own or own[0] != said[0]:
+                    continue
+                objects = set(said[1:])
+                hits = len(objects & set(own[1:]))
+                if (hits or not objects) and (hits, -len(own)) > (score, -99):
                     best, score = runbook.name, hits
             if best:
                 return best
@@ -1009,6 +1041,11 @@ _LEADING = frozenset("in into under on onto to using with within inside the a an
 # Verbs that end a name unless a name word follows ("the release notes", "the run tracker").
 _SOFT_STOPS = frozenset("release releases run push ship target targets worker workers scan deployment deployments stage".split())
 _BREAKS = frozenset("in into with without using on to for from at via through by that which and or then plus".split())
+_RUNBOOK_VERBS = (
+    "restart|reboot|bounce|recycle|stop|start|delete|destroy|remove|clear|flush|purge|invalidate|backup|back\\s+up"
+    "|restore|rollback|roll\\s+back|scale|swap|collect|prune|switch|rotate|reindex|vacuum|drain|refresh|sync|resync"
+    "|uninstall|teardown|tear\\s+down|clean|cleanup|reset|warm|seed|export|import|snapshot"
+)
 _SYNONYMS = {"reboot": "restart", "bounce": "restart", "recycle": "restart", "teardown": "delete", "destroy": "delete",
              "remove": "delete", "purge": "invalidate", "flush": "invalidate", "clear": "invalidate", "bust": "invalidate",
              "revert": "rollback", "undo": "rollback"}

@@ -39,7 +39,7 @@ STOP = _set(
     should must will would can could need needs want wants has have having with it its this please
     project projects proj pipeline if because since after before first then
     finally only both each every all skip skipping drop disable disabled enable enabled turn off
-    semver semantic versioning versions guided failure description desc""".replace(" w/o", "")
+    semver semantic versioning versions guided failure description desc we i you they he she us them me""".replace(" w/o", "")
 )
 
 # Words that start a request or separate asks; never part of a name.
@@ -87,3 +87,9 @@ TECH = _set(
 )
 # Cloud and platform names: never a project's name on their own.
 PLATFORMS = _set("aws azure gcp google amazon microsoft linux windows ubuntu kubernetes k8s cloud on-prem onprem")
+
+# The stages of a release: on their own they never name a project ("a lambda for prod").
+STAGES = _set(
+    """dev devel develop development test tests testing qa qc uat sit stage staging stg preprod pre-prod
+    pre-production preproduction prod prd production live int integration nonprod non-prod"""
+)
