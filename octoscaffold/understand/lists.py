@@ -13,7 +13,7 @@ from octoscaffold.understand.words import ENVIRONMENT_WORDS, FILLER, STOP
 
 # Words between items: "dev, qa and then prod", "first dev, after that test, finally production".
 _SEPARATOR_WORDS = frozenset(
-    "and then or & + to after that next finally lastly later followed by plus it at the end last afterwards eventually".split()
+    "and then or & + to after that next finally lastly later followed by plus it last afterwards eventually".split()
 )
 _LEAD = frozenset(": = , are is of like the only just both first namely i.e. e.g. called named please pls".split())
 _ENDS = frozenset("environments environment envs env stages only tenants customers".split())
@@ -47,7 +47,7 @@ def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[li
     # unless it is a name list ("orders db, orders api").
     while index < len(tokens) and prompt.free_token(index) and tokens[index].kind == "word":
         word = tokens[index]
-        if word.low in STOP or word.low in _SEPARATOR_WORDS:
+        if word.low in _SEPARATOR_WORDS or word.low in STOP and not (first.capitalised and word.capitalised):
             break
         if first.capitalised and (word.capitalised or word.text.isupper()):
             item.append(word)
@@ -71,7 +71,9 @@ def _separator(prompt: Prompt, index: int) -> int | None:
     start = index
     while index < len(tokens) and prompt.free_token(index):
         token = tokens[index]
-        if token.kind == "arrow" or token.kind == "punct" and token.text in ",/&+>":
+        if [t.low for t in tokens[index : index + 3]] in (["at", "the", "end"], ["in", "the", "end"]):
+            index += 3
+        elif token.kind == "arrow" or token.kind == "punct" and token.text in ",/&+>":
             index += 1
         elif token.kind == "word" and token.low in _SEPARATOR_WORDS:
             index += 1

@@ -36,7 +36,10 @@ _UNITS = {
                   "cores": 1024},
 }
 _VIA = frozenset("through via using with by in as on".split())
-_BEFORE_NUMBER = r"(?:\s*(?::|=|is|of|to|at|on|for|around|about|~|set\s+to|should\s+be|=)\s*)?(?:\s*(?:the|a|an)\s+)?\s*"
+_BEFORE_NUMBER = (
+    r"(?:\s*(?::|=|~|\b(?:is|of|to|at|on|for|around|about|approximately|roughly|set|be|must|should|will|would|needs?|"
+    r"of|the|a|an)\b)){0,4}\s*"
+)
 
 
 @dataclass
@@ -91,7 +94,8 @@ def read_parameters(prompt: Prompt, template: Template, already: dict) -> Parame
         value = _by_cue(prompt, cue, definition, hint)
         if value is None and definition.type == "integer" and " " in cue.strip():
             # The cue's words anywhere in one clause: "In production it needs 5 replicas".
-            value = _scattered(prompt, cue, hint)
+            others = [c for c, n, _, _ in cues if n != name]
+            value = _scattered(prompt, cue, hint, others)
         if value is not None:
             reading.values[name] = value
     # A size with its unit says which parameter it is when only one takes sizes: "512 MB".
@@ -189,23 +193,25 @@ def _integer(prompt: Prompt, start: int, end: int, definition: ParameterDef, hin
     return None
 
 
-def _scattered(prompt: Prompt, cue: str, hint: PromptHint) -> int | None:
-    """The cue's words in any order within one clause, with a number next to its first word."""
-    words = [w.lower() for w in re.split(r"[\s/_-]+", cue) if w]
-    for clause in re.finditer(r"[^.;!?(),]+", prompt.text):
-        text = clause.group().lower()
-        if not all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text) for w in words):
-            continue
-        head = _rx(rf"(?<![\w-]){re.escape(words[0])}(?![\w-])").search(clause.group())
-        start, end = clause.start() + head.start(), clause.start() + head.end()
-        if prompt.free(start, end):
-            value = _integer(prompt, start, end, ParameterDef(type="integer", description="", default=0), hint)
-            if value is not None:
-                for w in words[1:]:
-                    m = _rx(rf"(?<![\w-]){re.escape(w)}(?![\w-])").search(clause.group())
-                    if m and prompt.free(clause.start() + m.start(), clause.start() + m.end()):
-                        prompt.use(clause.start() + m.start(), clause.start() + m.end())
-                return value
+def _scattered(prompt: Prompt, cue: str, hint: PromptHint, others: list[str]) -> int | None:
+    """The cue's words in any order within one part of a clause, with a number next to one of them:
+    "In production it needs 5 replicas", "prod should run 4 replicas"."""
+    words = [w.lower() for w in re.split(r"[\s/_-]+", cue) if w and w.lower() not in ("in", "for", "of", "the")]
+    integer = ParameterDef(type="integer", description="", default=0)
+    for part in re.finditer(r"[^.;!?(),]+", prompt.text):
+        found = {w: _rx(rf"(?<![\w-]){re.escape(w)}(?![\w-])").search(part.group()) for w in words}
+        if not all(found.values()) or any(_rx(_phrase(o)).search(part.group()) for o in others if " " in o):
+            continue  # ...or another parameter's own cue is there ("host port ... container listens")
+        for word in reversed(words):
+            start, end = part.start() + found[word].start(), part.start() + found[word].end()
+            if prompt.free(start, end):
+                value = _integer(prompt, start, end, integer, hint)
+                if value is not None:
+                    for other in words:
+                        span = (part.start() + found[other].start(), part.start() + found[other].end())
+                        if prompt.free(*span):
+                            prompt.use(*span)
+                    return value
     return None
 
 
@@ -244,15 +250,36 @@ def _boolean(prompt: Prompt, start: int, end: int, definition: ParameterDef, hin
 
 def _value_token(prompt: Prompt, end: int) -> Token | None:
     index = prompt.index_at(end)
-    skip = {":", "=", "is", "at", "of", "to", "on", "in", "under", "set", "be", "should", "the", "a"}
-    while index < len(prompt.tokens) and prompt.tokens[index].low in skip and index - prompt.index_at(end) < 3:
+    skip = {":", "=", "is", "at", "of", "to", "on", "in", "under", "set", "be", "should", "must", "will", "the", "a",
+            "url", "path", "endpoint", "route", "file"}
+    while index < len(prompt.tokens) and prompt.tokens[index].low in skip and index - prompt.index_at(end) < 4:
         index += 1
     if index < len(prompt.tokens):
         token = prompt.tokens[index]
         plain = token.kind == "word" and token.low not in _NOT_VALUES
         if (token.kind in ("quoted", "path", "url") or plain) and prompt.free(token.start, token.end):
-            return token
+            return _joined(prompt, index)
     return None
+
+
+def _joined(prompt: Prompt, index: int) -> Token:
+    """`requarks/wiki`, `stacks/audit.yaml`: words and slashes written without spaces are one value."""
+    tokens = prompt.tokens
+    token = tokens[index]
+    if token.kind != "word":
+        return token
+    last = index
+    while (
+        last + 2 < len(tokens)
+        and tokens[last + 1].text == "/"
+        and tokens[last + 1].start == tokens[last].end
+        and tokens[last + 2].start == tokens[last + 1].end
+        and tokens[last + 2].kind in ("word", "path")
+    ):
+        last += 2
+    if last == index:
+        return token
+    return Token(prompt.text[token.start : tokens[last].end], "word", token.start, tokens[last].end)
 
 
 _NOT_VALUES = frozenset("and or with for to in on the a an please pls it this that is be should must will".split())

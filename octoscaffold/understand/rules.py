@@ -53,8 +53,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # -- what a prompt may say, as patterns over the normalised text -----------------------------------
 
 _NAME_CUE = _rx(
-    r"\b(?:called|named|titled|dubbed|labell?ed|known\s+as|call\s+(?:it|this|the\s+project)|call(?=\s+\")|name\s+(?:it|this|the\s+project|(?=project\b)project)"
-    r"|give\s+it\s+(?:the\s+)?name|name(?=\s+\")|(?:its|the\s+project'?s?)\s+name\s*(?::|=|is|should\s+be)?"
+    r"\b(?:called|named|titled|title\s+it|dubbed|labell?ed|known\s+as|call\s+(?:it|this|the\s+project)|call(?=\s+\")|name\s+(?:it|this|the\s+project|(?=project\b)project)"
+    r"|give\s+it\s+(?:the\s+)?name|name(?=\s+\")|(?<![\w-])(?<!the )name(?=\s+(?!(?:is|it|of|the|for|should|will|must|and|to|yet|later|soon|now|today|tbd|tba|here|there|please|pls|this|that|whatever|something|anything)\b)[\w\"])|(?:its|the\s+project'?s?)\s+name\s*(?::|=|is|should\s+be)?"
     r"|(?:project\s+|app\s+)?name\s*(?::|=|is|should\s+be|will\s+be|would\s+be|shall\s+be|of)"
     r"|with\s+(?:the\s+)?name(?:\s+of)?|by\s+the\s+name(?:\s+of)?|under\s+the\s+name)(?=\s|$|\W)\s*:?\s*"
 )
@@ -65,6 +65,7 @@ _OTHER_THING = _rx(
 )
 _AS_CUE = _rx(
     r"(?<!such )(?<!well )(?<!same )(?<!run )(?<!runs )(?<!running )(?<!start )(?<!starts )(?<!log in )(?<!login )"
+    r"(?<!run it )(?<!runs it )(?<!run them )(?<!start it )(?<!deploy it )"
     r"\bas\s+(?!a\b|an\b|the\b|soon\b|well\b|of\b|per\b|usual\b|needed\b|part\b|if\b|tenants?\b|customers\b)"
 )
 # "the service name is X": another thing's name, not the project's
@@ -74,8 +75,8 @@ _OTHER_NAMED = _rx(
     r"lifecycle|runbook|account|variable|step|web\s+app|function\s+app|resource\s+group)\s+$"
 )
 _TAIL = r"(?:\s*(?::|=|\bis\b|\bare\b|called|named|should\s+be|will\s+be|would\s+be|must\s+be|shall\s+be|please|pls|of))*\s*"
-_GROUP_CUE = _rx(rf"\b(?:project\s+)?(?:group|grp){_TAIL}")
-_GROUP_AFTER = _rx(r"\b(?:project\s+)?(?:group|grp)\b")
+_GROUP_CUE = _rx(rf"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp){_TAIL}")
+_GROUP_AFTER = _rx(r"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp)\b")
 _SPACE_CUE = _rx(rf"\b(?:octopus\s+)?space{_TAIL}")
 _SPACE_AFTER = _rx(r"\bspace\b")
 _LIFECYCLE_CUE = _rx(rf"\blifecycle{_TAIL}")
@@ -97,7 +98,7 @@ _MOVE = _rx(
 _ACROSS = _rx(r"\b(?:across|through|thru|between)\s+(?:the\s+)?(?:(?:envs?|environments?|stages)\s*:?\s*)?")
 _FROM_TO = _rx(r"\bfrom\s+(?=\S+\s+(?:to|->|→|=>|then)\s)")
 _ONLY = _rx(r"\b(?:only|just)\s+(?=\S)")
-_TENANT_CUE = _rx(r"\b(?:tenants?|customers|clients)\s*(?::|=|are|is|like|called|named)?\s*")
+_TENANT_CUE = _rx(r"\b(?:tenants|customers|clients)\s*(?::|=|are|is|like|called|named)?\s*|\btenant\s*(?::|=|(?=\"))\s*")
 _TENANT_AFTER = _rx(r"\b(?:as\s+)?(?:tenants|customers|clients)\b")
 _BOTH_TENANCY = _rx(
     r"\b(?:tenanted\s+(?:and|or|&|/)\s+untenanted|untenanted\s+(?:and|or|&|/)\s+tenanted)(?:\s+deploy(?:ment)?s)?"
@@ -148,11 +149,12 @@ _NON_PRODUCTION_SCOPE = _rx(
 )
 _WITH_APPROVAL = _rx(rf"\b(?:with|and|plus|keep|include)\s+(?:a\s+|an\s+|the\s+)?{_APPROVAL}\b")
 _TEAM_CUE = _rx(
-    r"\b(?:approved|approvals?|approval\s+step|sign[\s-]?offs?|signed\s+off|approver)\s+(?:is\s+|are\s+|needed\s+|required\s+|done\s+|comes\s+)?"
-    r"(?:only\s+)?(?:by|from|of)\s+(?:the\s+)?(?:team\s+)?|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?"
+    r"\b(?:approv\w*|approval\s+step|sign[\s-]?offs?|signed\s+off)\s+(?:is\s+|are\s+|needed\s+|required\s+|done\s+|comes\s+|given\s+)*"
+    r"(?:only\s+)?(?:by|from|of|go(?:es)?\s+to|routed\s+to|sent\s+to|handled\s+by|owned\s+by)\s+(?:the\s+)?(?:team\s+)?|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?"
 )
 _TEAM_BEFORE = _rx(
-    r"\s+(?:team\s+)?(?:must|should|has\s+to|have\s+to|needs?\s+to|will|to|can|shall)\s+(?:to\s+)?(?:approve|sign\s+off)\b"
+    r"\s+(?:team\s+)?(?:(?:must|should|has\s+to|have\s+to|needs?\s+to|will|to|can|shall|always|also)\s+)*(?:to\s+)?"
+    r"(?:approves?|approving|signs?\s+off|sign[\s-]offs?)\b"
 )
 _GUIDED = _rx(
     rf"\b(?P<neg>{_NEGATE}\s+(?:the\s+)?)?(?P<pos>(?:with|enable|enabled|use|using|turn\s+on|switch\s+on)\s+(?:the\s+)?)?"
@@ -344,11 +346,15 @@ class _Reader:
         data, prompt = self.data, self.prompt
         self._explicit_names()
         self._entities(quoted_only=True)
+        self._entities(quoted_only=False)
         kind = find_kind(prompt, self.catalog)
         if self.forced:
             kind = KindReading(self.forced, kind.matches)
-        prompt.kind_spans = [(m.start, m.end) for m in kind.matches if (m.start, m.end) in prompt.used]
-        self._entities(quoted_only=False)
+        prompt.kind_spans = sorted(
+            {(m.start, m.end) for m in kind.matches}
+            | {s for s in prompt.used if any(s[0] <= m.start and m.end <= s[1] for m in kind.matches)}
+        )
+        self._check_two_projects(kind)
         self._description()
         self._tenancy()
         self._switches()
@@ -380,7 +386,7 @@ class _Reader:
             before = self.prompt.text[: match.start()]
             if not self.prompt.free(*match.span()) or _OTHER_THING.search(before):
                 continue
-            if match.group().lower().startswith("name") and _OTHER_NAMED.search(before):
+            if re.match(r"name\b", match.group(), re.IGNORECASE) and _OTHER_NAMED.search(before):
                 continue
             found = self._read_name(self.prompt.index_at(match.end()), explicit=True)
             if found:
@@ -433,12 +439,14 @@ class _Reader:
                 index += 1
                 continue
             capital_run = bool(taken) and taken[0].capitalised and token.capitalised
-            soft = low in _SOFT_STOPS and index + 1 < len(tokens) and tokens[index + 1].kind == "word" and (
-                tokens[index + 1].low not in STOP | FILLER
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            soft = low in _SOFT_STOPS and (
+                following is not None and following.kind == "word" and following.low not in STOP | FILLER
+                or bool(taken) and (following is None or following.text in CLAUSE_END | {",", ":"})
             )
             if low in STOP and not soft and not (token.capitalised and (not taken or capital_run) and low not in _BREAKS):
                 break
-            if low in self.kind_words and not (explicit and token.capitalised and taken) and not token.slug_like:
+            if low in self.kind_words and not (explicit and token.capitalised) and not token.slug_like:
                 break
             if low in ("please", "pls", "plz", "thanks", "thx", "asap", "too", "pronto"):
                 break
@@ -478,7 +486,7 @@ class _Reader:
         words = [t.low for t in tokens if t.kind == "word"]
         if any(t.kind == "quoted" for t in tokens):
             return True
-        if not words or all(w in STAGES | PLATFORMS | FILLER | TECH | self.kind_words | STOP for w in words):
+        if not words or all(w in STAGES | PLATFORMS | FILLER | TECH | self.kind_words | STOP - _SOFT_STOPS for w in words):
             return False
         return not any(w in ("me", "us", "you", "them", "everyone", "each", "every", "all", "now", "later") for w in words)
 
@@ -508,8 +516,9 @@ class _Reader:
         for start, _ in sorted(prompt.kind_spans) + [(t.start, t.end) for t in tokens if t.low in ("project", "proj", "projects")]:
             index = prompt.index_before(start)
             # skip other kind words and platform words between ("Orders API *AWS* lambda")
-            while index >= 0 and tokens[index].low in self.kind_words | PLATFORMS | {"project", "proj", "/"} and not prompt.free_token(index) or (
-                index >= 0 and tokens[index].low in PLATFORMS | {"on", "to", "for"} and index > 0 and False
+            while index >= 0 and (
+                tokens[index].low in self.kind_words | PLATFORMS | {"project", "proj", "/"} and not prompt.free_token(index)
+                or tokens[index].low in _CONNECTORS | PLATFORMS and prompt.free_token(index)
             ):
                 index -= 1
             taken: list[Token] = []
@@ -522,8 +531,12 @@ class _Reader:
                     break
                 if token.low in TECH | PLATFORMS | ENVIRONMENT_WORDS and not token.slug_like:
                     break
+                if taken and ("-" in token.text or "_" in token.text) != ("-" in taken[0].text or "_" in taken[0].text):
+                    break  # "move orders-api": an identifier is a whole name
                 taken.insert(0, token)
                 index -= 1
+                if "-" in token.text or "_" in token.text:
+                    break
             if not taken:
                 continue
             before = tokens[index].low if index >= 0 else ""
@@ -549,12 +562,13 @@ class _Reader:
             right_after_kind = index > 0 and not self.prompt.free_token(index - 1)
             if token.low not in ("project", "proj") and not right_after_kind:
                 continue  # "app" introduces a name only right after the kind ("tomcat app petclinic")
-            after = tokens[index + 1]
+            step = 2 if tokens[index + 1].text == ":" and index + 2 < len(tokens) else 1
+            after = tokens[index + step]
             shaped = after.kind == "quoted" or after.slug_like or (
                 after.capitalised and after.low not in STOP | ENVIRONMENT_WORDS | PLATFORMS
             )
             if shaped:
-                found = self._read_name(index + 1)
+                found = self._read_name(index + step)
                 if found and self._usable_name(found[0]):
                     self.prompt.use(token.start, found[1])
                     return name_case(found[0]), False
@@ -600,12 +614,21 @@ class _Reader:
         return None
 
     def _name_leading(self) -> tuple[str, bool] | None:
-        """Slack style: `orders-api: k8s, envs dev/prod`."""
+        """Slack style: `orders-api: k8s, envs dev/prod`, `storefront, blue/green style`."""
         tokens = self.tokens
-        if len(tokens) > 2 and self.prompt.free_token(0) and (tokens[0].slug_like or tokens[0].kind == "quoted"):
-            if tokens[1].text in (":", ",", ";"):
-                self.prompt.use(tokens[0].start, tokens[1].end)
-                return tokens[0].text, False
+        taken: list[Token] = []
+        for index, token in enumerate(tokens[:4]):
+            if not self.prompt.free_token(index):
+                break
+            if token.text in (":", ",", ";") and taken and self._usable_name(taken):
+                if all(t.kind == "word" and t.low not in VERBS | FILLER for t in taken) or taken[0].kind == "quoted":
+                    self.prompt.use(taken[0].start, token.end)
+                    guessed = not (len(taken) == 1 and (taken[0].slug_like or taken[0].kind == "quoted"))
+                    return name_case(taken), guessed
+                break
+            if token.kind not in ("word", "quoted"):
+                break
+            taken.append(token)
         return None
 
     def _name_quoted(self) -> tuple[str, bool] | None:
@@ -702,6 +725,26 @@ class _Reader:
                 return entity_case(" ".join(t.text for t in taken)), "words"
         return None
 
+    def _check_two_projects(self, kind: KindReading) -> None:
+        """"a kubernetes project for orders-api and a lambda for orders-events": two projects."""
+        kinds = {m.keyword.template_id for m in kind.matches}
+        if len(kinds) < 2:
+            return
+        first = min(kind.matches, key=lambda m: m.start)
+        for match in kind.matches:
+            if match.keyword.template_id == first.keyword.template_id:
+                continue
+            before = self.prompt.text[max(0, match.start - 20) : match.start].lower()
+            after = self.prompt.text[match.end : match.end + 30].lower()
+            if re.search(r"\b(?:and|plus|also)\s+(?:a|an|another)\s+$", before) and re.match(
+                r"^\s*(?:project\s+|proj\s+|app\s+|service\s+)?(?:for|called|named)\b", after
+            ):
+                raise PromptError(
+                    f"the prompt asks for more than one project ({first.keyword.template_id} and "
+                    f"{match.keyword.template_id}); octoscaffold makes one project per prompt",
+                    hint="run it once for each project",
+                )
+
     def _widen_left(self, start: int) -> int:
         """`under the "Payments" group`: the words leading to a value were understood too."""
         index = self.prompt.index_before(start)
@@ -716,6 +759,8 @@ class _Reader:
         while index < len(self.tokens) and len(taken) < 4 and self.prompt.free_token(index):
             token = self.tokens[index]
             if token.kind != "word" or token.low in STOP and not (taken and token.capitalised and taken[0].capitalised):
+                break
+            if token.low in self.kind_words and not token.capitalised:
                 break
             if taken and taken[0].capitalised != token.capitalised and not token.text.isupper():
                 break
@@ -756,7 +801,7 @@ class _Reader:
         # "lifecycle: dev -> qa -> prod" lists environments, it does not name a lifecycle
         for match in _LIFECYCLE_CUE.finditer(prompt.text):
             if prompt.free(*match.span()) and not quoted_only:
-                found = read_list(prompt, prompt.index_at(match.end()), single=False)
+                found = read_list(prompt, prompt.index_at(match.end()), single=False, vocabulary=True)
                 if found and len(found.values) >= 2:
                     return None
         found = self._entity(_LIFECYCLE_CUE, _LIFECYCLE_AFTER, quoted_only)
@@ -1038,8 +1083,13 @@ _PLACES = frozenset(
     cluster clusters container containers image images nginx kubernetes worker workers cloud""".split()
 )
 _LEADING = frozenset("in into under on onto to using with within inside the a an our my their its".split())
+# Words between a name and the kind it is deployed as: "Claims Portal on app service",
+# "Notification Hub as a helm release".
+_CONNECTORS = frozenset("as a an on onto to into using with via in".split())
 # Verbs that end a name unless a name word follows ("the release notes", "the run tracker").
-_SOFT_STOPS = frozenset("release releases run push ship target targets worker workers scan deployment deployments stage".split())
+_SOFT_STOPS = frozenset(
+    "release releases run push ship target targets worker workers scan deployment deployments stage tenant team".split()
+)
 _BREAKS = frozenset("in into with without using on to for from at via through by that which and or then plus".split())
 _RUNBOOK_VERBS = (
     "restart|reboot|bounce|recycle|stop|start|delete|destroy|remove|clear|flush|purge|invalidate|backup|back\\s+up"

@@ -64,6 +64,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_QUOTES)
     text = re.sub(r"[ \t]*\n[ \t]*[-*•]?[ \t]*", " ; ", text.strip())
     text = re.sub(r"\s+[–—]+\s+|\s+--?\s+", " ; ", text)
+    text = re.sub(r"\bbrand[\s-]+new\b", "new", text, flags=re.I)
     text = re.sub(r"(?<!\w)w/o(?!\w)", "without", re.sub(r"(?<!\w)w/(?=\s)", "with", text, flags=re.I), flags=re.I)
     return " ".join(text.split())
 

@@ -16,7 +16,7 @@ FILLER = _set(
     wish do does did done be is are was were been being have has had having get gets got go let let's
     lets gonna wanna create creates created creating make makes made making build builds building
     generate generates scaffold scaffolds set sets setup setting add adds adding start spin bootstrap
-    give provide prepare produce write put place init initialise initialize new brand fresh another basic simple
+    give provide prepare produce write put place init initialise initialize new fresh another basic simple
     standard typical usual normal small little quick quickly just also too then now some any all one
     very really actually maybe perhaps thing stuff something someone please-please
     octopus octo deploy deploys deployed deploying deployment deployments project projects proj prj
@@ -29,7 +29,7 @@ FILLER = _set(
 STOP = _set(
     """in into under with without w/o using use uses on onto to for from at via through across by
     that which who where when while and but or then plus also so please pls plz thanks thx no not
-    nor don't dont deploy deploys deployed deploying deployment deployments ship ships shipping
+    nor don't dont deploy deploys deployed deploying deployment deployments ship
     release releases released releasing promote promotes promoted promoting go goes going gone roll
     rolls rolled rolling rollout push pushes pushed run runs running runnable target targets
     env envs environment environments stages group groups space spaces lifecycle lifecycles
@@ -45,10 +45,10 @@ STOP = _set(
 # Words that start a request or separate asks; never part of a name.
 VERBS = _set(
     """create make build generate scaffold set setup add need want give spin bootstrap prepare new
-    init initialise initialize deploy ship release get""".replace("  ", " ")
+    init initialise initialize deploy ship release get move migrate put port lift shift""".replace("  ", " ")
 )
 
-DETERMINERS = _set("a an the our my your their his her its this that some new brand")
+DETERMINERS = _set("a an the our my your their his her its this that some new")
 
 # Lower-case words shown in capitals when a name is typed in lower case ("orders api" → Orders API).
 ACRONYMS = _set(
@@ -76,7 +76,7 @@ NEGATED_AFTER = _set("off disabled no false none skipped removed unnecessary opt
 # Technology words that describe a project but are not its name ("a python lambda").
 TECH = _set(
     """python node nodejs node.js javascript typescript js ts java kotlin scala go golang rust ruby php
-    perl dotnet .net net csharp c# c++ react angular vue svelte next nextjs nuxt spring springboot django
+    perl dotnet .net net csharp c# c++ react angular vue svelte next nextjs nuxt springboot django
     flask fastapi express rails laravel nginx apache redis postgres postgresql mysql mongo mongodb sql
     linux windows ubuntu debian container containers containerized containerised dockerized docker
     microservice microservices micro web backend frontend front-end back-end fullstack api rest
