@@ -128,6 +128,13 @@ def _index(kinds: tuple) -> _Index:
     )
 
 
+def ends_with_kind(catalog: Catalog, text: str) -> bool:
+    """Whether `text` ends with a kind's keyword ("iis website", "k8s project")."""
+    index = _index(_catalog_key(catalog))
+    text = re.sub(r"\s+(?:project|proj|app)?\s*$", "", text)
+    return any(m.end() == len(text) for m in index.pattern.finditer(text)) if index.pattern else False
+
+
 def keyword_words(catalog: Catalog) -> frozenset[str]:
     """Every one-word keyword of the catalog ("k8s", "lambda", "helm"): such a word ends a name."""
     return _keyword_words(_catalog_key(catalog))
@@ -278,9 +285,17 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
     chosen = ranked[0]
     reading = KindReading(chosen, matches)
     own = [m for m in matches if m.keyword.template_id == chosen]
+    description = _words(f"{index_title(index, chosen)}")
     for m in matches:
         if prompt.free(m.start, m.end):
-            prompt.use(_with_preposition(prompt, m.start), m.end)
+            end = m.end
+            after = prompt.index_at(m.end)
+            # "serverless function", "helm chart release": the noun after the kind's words, when the
+            # kind's description uses it, is part of the kind
+            if after < len(prompt.tokens) and prompt.free_token(after) and prompt.tokens[after].low in _KIND_NOUNS:
+                if f" {prompt.tokens[after].low.rstrip('s')}" in description:
+                    end = prompt.tokens[after].end
+            prompt.use(_with_preposition(prompt, m.start), end)
     fuzzy = sorted({m.typed for m in own if m.fuzzy})
     if fuzzy:
         reading.doubtful = True
@@ -300,6 +315,17 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
             f"the prompt names more than one kind ({', '.join([chosen, *rivals])}); chose {chosen}"
         )
     return reading
+
+
+_KIND_NOUNS = frozenset(
+    """function functions app apps application applications service services site sites website websites stack
+    stacks chart charts release releases deployment deployments template templates cluster clusters container
+    containers image images infrastructure config configuration migration migrations rollout rollouts""".split()
+)
+
+
+def index_title(index: _Index, kind: str) -> str:
+    return " ".join(sorted(index.descriptions.get(kind, ())))
 
 
 _OBJECT_VERBS = re.compile(

@@ -126,7 +126,8 @@ def _choice(prompt: Prompt, definition: ParameterDef, hint: PromptHint) -> objec
     for choice, words in hint.aliases.items():
         options += [(w, choice) for w in words]
     for choice in definition.choices or []:
-        if len(choice) > 1:
+        # A choice with aliases is named by them only: "worker" alone is no ask to run on one.
+        if len(choice) > 1 and choice not in hint.aliases:
             options.append((choice, choice))
     for phrase, choice in sorted(options, key=lambda o: -len(o[0])):
         if phrase.startswith("@"):

@@ -20,7 +20,7 @@ from octoscaffold.catalog import Catalog, Template
 from octoscaffold.errors import PromptError
 from octoscaffold.spec.model import ProjectSpec
 from octoscaffold.spec.naming import slugify
-from octoscaffold.understand.kinds import KindReading, cue_pattern, distance, find_kind, keyword_words
+from octoscaffold.understand.kinds import KindReading, cue_pattern, distance, ends_with_kind, find_kind, keyword_words
 from octoscaffold.understand.lists import ListRead, read_list, read_list_before
 from octoscaffold.understand.text import (
     CLAUSE_END,
@@ -387,7 +387,8 @@ class _Reader:
             if not self.prompt.free(*match.span()) or _OTHER_THING.search(before):
                 continue
             if re.match(r"name\b", match.group(), re.IGNORECASE) and _OTHER_NAMED.search(before):
-                continue
+                if not ends_with_kind(self.catalog, before.rstrip()):  # "iis website name x" names the project
+                    continue
             found = self._read_name(self.prompt.index_at(match.end()), explicit=True)
             if found:
                 tokens, end = found
