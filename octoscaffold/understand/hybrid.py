@@ -19,6 +19,7 @@ from typing import Any
 
 from octoscaffold.catalog import Catalog
 from octoscaffold.config import LLMSettings
+from octoscaffold.spec.naming import slugify
 from octoscaffold.understand.llm import Chat, RetryPolicy
 from octoscaffold.understand.progress import Progress
 from octoscaffold.understand.rules import Reading
@@ -89,7 +90,7 @@ def system_text(catalog: Catalog) -> str:
     kinds = []
     for template_id in catalog.ids():
         manifest = catalog.get(template_id).manifest
-        words = sorted({k.lower() for k in manifest.keywords if k.lower() != template_id.replace("-", " ")}, key=len)[:4]
+        words = sorted({k.lower() for k in manifest.keywords if k.lower() != template_id.replace("-", " ")}, key=lambda w: (len(w), w))[:4]
         kinds.append(f"- {template_id}: {manifest.title}" + (f" ({', '.join(words)})" if words else ""))
     return (
         "You help read a request for one Octopus Deploy project. A simple parser has read part of it. "
@@ -189,7 +190,7 @@ def merge(reading: Reading, answer: dict[str, Any], fields: list[str]) -> None:
         name = name.strip().strip("\"'")
         if not written(name, prompt):
             notes.append(f'the model answered the name "{name}", which the prompt does not contain; not used')
-        elif reading.data["project"].get("name") != name:
+        elif slugify(reading.data["project"].get("name") or "") != slugify(name):
             take("project.name", name, f'the project name "{name}"')
         else:
             reading.guesses.pop("project.name", None)  # the model agrees with the rules' guess

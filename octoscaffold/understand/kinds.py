@@ -115,7 +115,7 @@ def _index(kinds: tuple) -> _Index:
     vocabulary: dict[str, list[Keyword]] = {}
     for keyword in keywords:
         parts = re.split(r"[\s/_-]+", keyword.phrase.lower())
-        for word in {*parts, "".join(parts)}:
+        for word in sorted({*parts, "".join(parts)}):
             if len(word) >= 5 and word.isalpha():
                 vocabulary.setdefault(word, []).append(keyword)
     return _Index(

@@ -59,7 +59,7 @@ def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[li
     # An item ends where the list goes on or the clause ends: "and git branch" starts a new ask.
     if item[-1].kind == "word" and index < len(tokens):
         following = tokens[index]
-        side_by_side = following.low in ENVIRONMENT_WORDS and _stage(item)
+        side_by_side = following.low in ENVIRONMENT_WORDS - {"stage"} and _stage(item)
         if following.kind == "word" and following.low not in STOP | _SEPARATOR_WORDS | FILLER | _ENDS and not side_by_side:
             return None
     return item, index
@@ -111,7 +111,7 @@ def read_list(
     index = found[1]
     while True:
         after = _separator(prompt, index)
-        if after is None and _stage(items[-1]) and index < len(tokens) and tokens[index].low in ENVIRONMENT_WORDS:
+        if after is None and _stage(items[-1]) and index < len(tokens) and tokens[index].low in ENVIRONMENT_WORDS - {"stage"}:
             after = index  # "envs dev staging prod": environment words side by side
         if after is None:
             break

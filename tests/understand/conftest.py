@@ -54,25 +54,9 @@ def error(status: int, message: str = "failed", headers: dict[str, str] | None =
     return Reply(status, {"error": {"message": message, "type": "test", "code": None}}, headers or {})
 
 
-def answer(**overrides: Any) -> dict[str, Any]:
-    """A valid answer for the seed prompt; keyword arguments replace top-level fields."""
-    data: dict[str, Any] = {
-        "project": {"name": "OctoPub SAM", "slug": None, "group": "AWS", "space": None, "description": None},
-        "template": "lambda",
-        "parameters": [],
-        "lifecycle": None,
-        "tenancy": None,
-        "approval": None,
-        "security_scan": None,
-        "runbooks": None,
-        "variables": [],
-        "versioning": None,
-        "settings": None,
-        "git": None,
-        "warnings": [],
-    }
-    data.update(overrides)
-    return data
+def answer(**fields: Any) -> dict[str, Any]:
+    """A model's answer to the hybrid parser's questions: only the fields it was asked."""
+    return dict(fields)
 
 
 @dataclass

@@ -135,22 +135,17 @@ def test_azure_key(places):
 
 def test_the_key_sent_is_the_one_chosen(clean_env, llm_server):
     """End to end: a local server named by flag never sees OPENAI_API_KEY."""
-    from octoscaffold.understand.llm import RetryPolicy, understand_llm
+    from octoscaffold.understand import understand
 
     from .conftest import SMALL_CATALOG, answer, completion
 
+    prompt = 'Create a lamda project called "OctoPub SAM"'  # the misspelt kind is asked about
     clean_env.setenv("OPENAI_API_KEY", "sk-openai-secret")
-    llm_server.script(completion(answer()), completion(answer()))
-    understand_llm(
-        "Create a lambda project called \"OctoPub SAM\"",
-        SMALL_CATALOG,
-        model="m",
-        base_url=llm_server.url,
-        retry=RetryPolicy(backoff=0.01),
-    )
+    llm_server.script(completion(answer(template="lambda")), completion(answer(template="lambda")))
+    understand(prompt, SMALL_CATALOG, parser="llm", model="m", base_url=llm_server.url)
     assert llm_server.requests[0].headers["authorization"] == f"Bearer {DUMMY_KEY}"
     clean_env.setenv("OPENAI_BASE_URL", llm_server.url)
-    understand_llm("Create a lambda project called \"OctoPub SAM\"", SMALL_CATALOG, model="m")
+    understand(prompt, SMALL_CATALOG, parser="llm", model="m")
     assert llm_server.requests[1].headers["authorization"] == "Bearer sk-openai-secret"
 
 

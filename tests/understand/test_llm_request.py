@@ -1,23 +1,30 @@
-"""What is sent: the recorded request for the seed prompt, as a snapshot (small test catalog)."""
+"""What is sent: the recorded requests for one open question, as snapshots (small test catalog)."""
 
 from __future__ import annotations
 
 from octoscaffold.config import LLMSettings
-from octoscaffold.understand.llm import RetryPolicy, understand_llm
+from octoscaffold.understand.hybrid import consult
+from octoscaffold.understand.llm import RetryPolicy
+from octoscaffold.understand.rules import read
 
 from .conftest import SMALL_CATALOG, answer, completion, error
 
-SEED = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"'
+OPEN = 'Create a lambda project called "OctoPub SAM"; it should reach Sandbox first and only later Live'
 
 
 def run(server, **changes):
     values = {"model": "test-model", "base_url": server.url, "base_url_source": "flag"}
     values.update(changes)
-    return understand_llm(SEED, SMALL_CATALOG, settings=LLMSettings(**values), retry=RetryPolicy(backoff=0.01))
+    reading = read(OPEN, SMALL_CATALOG)
+    consult(reading, SMALL_CATALOG, LLMSettings(**values), retry=RetryPolicy(backoff=0.01))
+    return reading
+
+
+REPLY = answer(environments=["Sandbox", "Live"], tenants=[], group=None, space=None, approval=None, security_scan=None)
 
 
 def test_structured_outputs_request(clean_env, llm_server, snapshot_ocl):
-    llm_server.script(completion(answer()))
+    llm_server.script(completion(REPLY))
     run(llm_server)
     (sent,) = llm_server.requests
     assert sent.path == "/v1/chat/completions"
@@ -26,17 +33,6 @@ def test_structured_outputs_request(clean_env, llm_server, snapshot_ocl):
 
 
 def test_json_mode_fallback_request(clean_env, llm_server, snapshot_ocl):
-    llm_server.script(error(400, "'json_schema' is not supported"), completion(answer()))
+    llm_server.script(error(400, "'json_schema' is not supported"), completion(REPLY))
     run(llm_server)
     assert snapshot_ocl == llm_server.requests[1].body
-
-
-def test_openai_request_uses_max_completion_tokens(clean_env, llm_server):
-    """OpenAI's own API: no temperature (reasoning models refuse it), max_completion_tokens."""
-    from octoscaffold.understand.llm import _Conversation
-    from octoscaffold.understand.progress import silent
-
-    settings = LLMSettings(model="gpt-4o-mini", max_tokens=1000)
-    body = _Conversation(SEED, SMALL_CATALOG, settings, RetryPolicy(), silent).request()
-    assert body["max_completion_tokens"] == 1000
-    assert "temperature" not in body and "max_tokens" not in body

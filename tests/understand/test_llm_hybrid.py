@@ -1,0 +1,454 @@
+"""The model as a second reader, against a real local HTTP server through the real openai client.
+
+The rules read first; the model is asked only what they left open or doubtful, and nothing it says
+is used unless the prompt backs it up. Then the transport: retries, deadlines of each attempt,
+JSON mode for servers without Structured Outputs, and one-line errors.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from octoscaffold.config import LLMSettings
+from octoscaffold.errors import LLMError, PromptError
+from octoscaffold.understand import understand
+from octoscaffold.understand.hybrid import consult, questions, written
+from octoscaffold.understand.llm import RetryPolicy, bounded_schema
+from octoscaffold.understand.rules import read
+
+from .conftest import SMALL_CATALOG, Reply, answer, completion, error
+
+TYPO = 'Create a lamda project called "OctoPub SAM" in the project group "AWS"'  # the kind is a guess
+GUESSED_NAME = 'lambda for the octopub sam backend in the project group "AWS"'  # the name is a guess
+LEFTOVER = 'Create a lambda project called "OctoPub SAM"; it should reach Sandbox first and only later Live'
+SURE = 'Create a lambda project called "OctoPub SAM" in the project group "AWS"'
+FAST = RetryPolicy(attempts=3, backoff=0.01, max_wait=0.5)
+
+
+def settings(server, **changes) -> LLMSettings:
+    values = {"model": "test-model", "base_url": server.url, "base_url_source": "flag", "timeout": 2.0}
+    values.update(changes)
+    return LLMSettings(**values)
+
+
+def consulted(server, prompt=TYPO, *, retry=FAST, **changes):
+    reading = read(prompt, SMALL_CATALOG)
+    consult(reading, SMALL_CATALOG, settings(server, **changes), retry=retry)
+    return reading
+
+
+def spec_of(server, prompt=TYPO, *, parser="llm"):
+    """The whole path as the CLI takes it (other settings from the test's clean environment)."""
+    return understand(prompt, SMALL_CATALOG, parser=parser, model="test-model", base_url=server.url)
+
+
+# -- what is asked ------------------------------------------------------------------------------
+
+
+def test_a_prompt_the_rules_are_sure_of_sends_nothing(clean_env, llm_server):
+    spec, used = spec_of(llm_server, SURE)
+    assert used == "rules" and llm_server.requests == []
+    assert (spec.project.name, spec.template) == ("OctoPub SAM", "lambda")
+
+
+def test_only_the_open_questions_are_asked(clean_env):
+    assert questions(read(TYPO, SMALL_CATALOG)) == ["template"]
+    assert questions(read(GUESSED_NAME, SMALL_CATALOG)) == ["name"]
+    assert questions(read('Create a lambda project in the project group "AWS"', SMALL_CATALOG)) == ["name"]
+    assert questions(read(LEFTOVER, SMALL_CATALOG)) == [
+        "environments", "tenants", "group", "space", "approval", "security_scan",
+    ]
+    assert questions(read(SURE, SMALL_CATALOG)) == []
+
+
+def test_the_request_is_compact(clean_env, llm_server):
+    llm_server.script(completion(answer(template="lambda")))
+    consulted(llm_server)
+    (sent,) = llm_server.requests
+    body = sent.body
+    schema = body["response_format"]["json_schema"]["schema"]
+    assert body["response_format"]["json_schema"]["strict"] is True
+    assert schema == {
+        "type": "object",
+        "properties": {"template": {"anyOf": [{"type": "string", "enum": ["lambda", "script"]}, {"type": "null"}]}},
+        "required": ["template"],
+        "additionalProperties": False,
+    }
+    system, user = body["messages"][0]["content"], body["messages"][1]["content"]
+    assert "- lambda: Serverless function" in system
+    assert user.startswith(f"Request: {TYPO}\nAlready read: name: OctoPub SAM")
+    assert user.endswith("- template: the catalog id of the kind of project the request asks for; null if no kind fits")
+    assert len(json.dumps(body)) < 2500
+    assert body["max_tokens"] == 300 and body["temperature"] == 0
+
+
+def test_requests_are_the_same_in_every_process(clean_env, llm_server, tmp_path):
+    """Byte-identical requests for the same prompt and catalog, whatever the hash seed."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "ask.py"
+    script.write_text(
+        "import sys\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "from conftest import SMALL_CATALOG\n"
+        "from octoscaffold.config import LLMSettings\n"
+        "from octoscaffold.understand.hybrid import consult\n"
+        "from octoscaffold.understand.llm import RetryPolicy\n"
+        "from octoscaffold.understand.rules import read\n"
+        f"reading = read({LEFTOVER!r}, SMALL_CATALOG)\n"
+        "consult(reading, SMALL_CATALOG, LLMSettings(model='m', base_url=sys.argv[1], base_url_source='flag'),"
+        " retry=RetryPolicy(backoff=0.01))\n",
+        encoding="utf-8",
+    )
+    reply = answer(environments=[], tenants=[], group=None, space=None, approval=None, security_scan=None)
+    here = str(__import__("pathlib").Path(__file__).parent)
+    for seed in ("1", "2", "3"):
+        llm_server.script(completion(reply))
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, str(script), llm_server.url, here], check=True, env=env, capture_output=True)
+    bodies = [json.dumps(r.body, sort_keys=False) for r in llm_server.requests]
+    assert len(bodies) == 3 and bodies[0] == bodies[1] == bodies[2]
+
+
+# -- what is taken from the answer --------------------------------------------------------------
+
+
+def test_a_kind_the_model_confirms_is_no_longer_a_guess(clean_env, llm_server):
+    llm_server.script(completion(answer(template="lambda")))
+    spec, used = spec_of(llm_server)
+    assert used == "rules+llm"
+    assert spec.template == "lambda"
+    assert not any("lamda" in w for w in spec.warnings)
+
+
+def test_a_kind_the_model_disputes_stays_the_rules_one_and_is_said(clean_env, llm_server):
+    llm_server.script(completion(answer(template="script")))
+    reading = consulted(llm_server)
+    assert reading.data["template"] == "lambda"
+    assert any("suggested the kind script instead; kept lambda" in w for w in reading.all_warnings())
+    assert any("lamda" in w for w in reading.all_warnings())  # still a guess
+
+
+def test_a_name_written_in_the_prompt_is_taken_and_said(clean_env, llm_server):
+    llm_server.script(completion(answer(name="octopub sam")))
+    reading = consulted(llm_server, GUESSED_NAME)
+    assert reading.data["project"]["name"] == "octopub sam"
+    assert reading.guesses["project.name"] == 'the model read the project name "octopub sam"'
+
+
+def test_a_name_the_model_agrees_with_is_no_longer_a_guess(clean_env, llm_server):
+    prompt = 'lambda for the octopub pricing feed in the project group "AWS"'
+    llm_server.script(completion(answer(name="octopub pricing feed")))
+    reading = consulted(llm_server, prompt)
+    assert reading.data["project"]["name"] == "Octopub Pricing Feed"  # the rules' casing
+    assert "project.name" not in reading.guesses
+
+
+def test_an_invented_name_is_not_used(clean_env, llm_server):
+    llm_server.script(completion(answer(name="Payments Portal")))
+    prompt = 'Create a lambda project in the project group "AWS"'
+    with pytest.raises(PromptError, match="names no project"):
+        spec_of(llm_server, prompt)
+    reading = read(prompt, SMALL_CATALOG)
+    llm_server.script(completion(answer(name="Payments Portal")))
+    consult(reading, SMALL_CATALOG, settings(llm_server), retry=FAST)
+    assert "name" in reading.missing
+    assert any("which the prompt does not contain; not used" in w for w in reading.warnings)
+
+
+def test_environments_from_words_not_understood(clean_env, llm_server):
+    reply = answer(environments=["Sandbox", "Live"], tenants=[], group=None, space=None, approval=None, security_scan=None)
+    llm_server.script(completion(reply))
+    spec, _ = spec_of(llm_server, LEFTOVER)
+    assert spec.lifecycle.environments == ["Sandbox", "Live"]
+    assert "the model read environments Sandbox, Live" in spec.warnings
+    assert not any(w.startswith("not understood") for w in spec.warnings)
+
+
+def test_invented_values_are_not_used(clean_env, llm_server):
+    reply = answer(
+        environments=["Dev", "Prod"], tenants=["Acme"], group="Platform", space="Ops", approval=False, security_scan=False
+    )
+    llm_server.script(completion(reply))
+    spec, _ = spec_of(llm_server, LEFTOVER)
+    assert spec.lifecycle.environments == []  # unresolved: the policy fills the default
+    assert (spec.project.group, spec.project.space) == ("Default Project Group", "Default")
+    assert spec.tenancy.tenants == []
+    assert spec.approval.enabled is True and spec.security_scan.enabled is True  # the prompt never said so
+    said = " ".join(spec.warnings)
+    assert "environments Dev, Prod, not all written in the prompt; not used" in said
+    assert 'the group "Platform", which the prompt does not contain' in said
+    assert any(w.startswith("not understood") for w in spec.warnings)
+
+
+def test_a_switch_is_turned_off_only_when_the_prompt_speaks_of_it(clean_env, llm_server):
+    prompt = 'Create a lambda project called "OctoPub SAM", the sign-offs are pointless for us'
+    reading = read(prompt, SMALL_CATALOG)
+    assert "approval" in questions(reading)
+    reply = answer(environments=[], tenants=[], group=None, space=None, approval=False, security_scan=None)
+    llm_server.script(completion(reply))
+    consult(reading, SMALL_CATALOG, settings(llm_server), retry=FAST)
+    assert reading.data["approval"]["enabled"] is False
+    assert reading.guesses["approval.enabled"] == "the model read approval switched off"
+
+
+def test_written_means_the_words_in_order():
+    assert written("OctoPub SAM", "Create a project for the octopub sam team")
+    assert not written("SAM OctoPub", "Create a project for the octopub sam team")
+    assert not written("Orders", "Create a project for the order service")
+    assert not written("", "anything")
+
+
+# -- when the model fails ------------------------------------------------------------------------
+
+
+def test_auto_falls_back_to_the_rules_with_a_warning(clean_env, llm_server):
+    llm_server.script(*[error(503, "down") for _ in range(3)])
+    clean_env.setenv("OCTOSCAFFOLD_LLM_RETRIES", "0")
+    spec, used = spec_of(llm_server, parser="auto")
+    assert used == "rules" and spec.template == "lambda"
+    (said,) = [w for w in spec.warnings if w.startswith("the model gave no usable answer (")]
+    assert said.endswith("); used the rules alone") and "HTTP 503" in said
+    assert "guessed the kind lambda from 'lamda' (a misspelling?)" in spec.warnings
+
+
+def test_llm_parser_fails_when_the_model_does(clean_env, llm_server):
+    llm_server.script(*[error(503, "down") for _ in range(3)])
+    clean_env.setenv("OCTOSCAFFOLD_LLM_RETRIES", "0")
+    with pytest.raises(LLMError, match="HTTP 503"):
+        spec_of(llm_server)
+
+
+def test_empty_prompt_sends_nothing(clean_env, llm_server):
+    with pytest.raises(PromptError, match="empty"):
+        spec_of(llm_server, "   ")
+    assert llm_server.requests == []
+
+
+# -- the answer ----------------------------------------------------------------------------------
+
+
+def test_an_answer_of_the_wrong_shape_is_sent_back(clean_env, llm_server):
+    llm_server.script(completion(answer(template="lambda-v2")), completion(answer(template="lambda")))
+    reading = consulted(llm_server)
+    assert reading.data["template"] == "lambda"
+    first, second = llm_server.bodies()
+    assert len(second["messages"]) == len(first["messages"]) + 2
+    said, correction = second["messages"][-2:]
+    assert said["role"] == "assistant" and "lambda-v2" in said["content"]
+    assert "template 'lambda-v2' is not a catalog id; use one of lambda, script" in correction["content"]
+
+
+def test_missing_fields_are_sent_back(clean_env, llm_server):
+    llm_server.script(completion({}), completion(answer(template="lambda")))
+    consulted(llm_server)
+    assert "it lacks the fields template" in llm_server.bodies()[1]["messages"][-1]["content"]
+
+
+def test_invalid_json_then_valid(clean_env, llm_server):
+    llm_server.script(completion('{"template": "lam'), completion(answer(template="lambda")))
+    assert consulted(llm_server).data["template"] == "lambda"
+    assert "not valid JSON" in llm_server.bodies()[1]["messages"][-1]["content"]
+
+
+def test_json_in_a_fence_is_read(clean_env, llm_server):
+    llm_server.script(completion("```json\n" + json.dumps(answer(template="lambda")) + "\n```"))
+    assert "template" not in consulted(llm_server).guesses
+
+
+def test_gives_up_after_two_corrections(clean_env, llm_server):
+    llm_server.script(*[completion("not json at all") for _ in range(5)])
+    with pytest.raises(LLMError) as raised:
+        consulted(llm_server)
+    assert len(llm_server.requests) == 3
+    assert "no valid answer in 3 tries" in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_length_is_retried_then_an_error(clean_env, llm_server):
+    llm_server.script(*[completion('{"template": ', finish_reason="length") for _ in range(3)])
+    with pytest.raises(LLMError, match="cut off at the token limit \\(300\\)"):
+        consulted(llm_server)
+    assert len(llm_server.requests) == 3
+
+
+def test_refusal_is_an_llm_error(clean_env, llm_server):
+    llm_server.script(completion(None, refusal="I can't help with that."))
+    with pytest.raises(LLMError, match="refused: I can't help with that"):
+        consulted(llm_server)
+    assert len(llm_server.requests) == 1
+
+
+# -- the transport -------------------------------------------------------------------------------
+
+
+def test_429_honours_retry_after(clean_env, llm_server):
+    llm_server.script(error(429, "slow down", {"Retry-After": "0.2"}), completion(answer(template="lambda")))
+    start = time.monotonic()
+    consulted(llm_server, retry=RetryPolicy(attempts=3, backoff=5.0, max_wait=1.0))
+    assert 0.2 <= time.monotonic() - start < 1.0  # the server's 0.2 s, not the 5 s backoff
+    assert len(llm_server.requests) == 2
+
+
+def test_429_with_a_long_retry_after_gives_up_at_once(clean_env, llm_server):
+    llm_server.script(error(429, "quota", {"Retry-After": "3600"}))
+    start = time.monotonic()
+    with pytest.raises(LLMError, match="asks to wait 3600 s"):
+        consulted(llm_server)
+    assert time.monotonic() - start < 0.5
+    assert len(llm_server.requests) == 1
+
+
+def test_429_every_time_is_bounded(clean_env, llm_server):
+    llm_server.script(*[error(429, "slow down") for _ in range(5)])
+    with pytest.raises(LLMError, match=r"rate limiting.*gave up after 3 attempts"):
+        consulted(llm_server)
+    assert len(llm_server.requests) == 3
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_5xx_is_retried(clean_env, llm_server, status):
+    llm_server.script(error(status, "upstream down"), completion(answer(template="lambda")))
+    consulted(llm_server)
+    assert len(llm_server.requests) == 2
+
+
+def test_timeout_is_retried_then_an_error(clean_env, llm_server):
+    body = completion(answer(template="lambda")).body
+    llm_server.script(*[Reply(delay=0.6, body=body) for _ in range(2)])
+    with pytest.raises(LLMError, match=r"did not answer within 0.1 s; gave up after 2 attempts"):
+        consulted(llm_server, retry=RetryPolicy(attempts=2, backoff=0.01), timeout=0.1)
+
+
+def test_connection_refused(clean_env, closed_port):
+    url = f"http://127.0.0.1:{closed_port}/v1"
+    reading = read(TYPO, SMALL_CATALOG)
+    with pytest.raises(LLMError, match=rf"cannot connect to {url}.*gave up after 2 attempts"):
+        consult(
+            reading,
+            SMALL_CATALOG,
+            LLMSettings(model="m", base_url=url, base_url_source="flag", timeout=1),
+            retry=RetryPolicy(attempts=2, backoff=0.01),
+        )
+
+
+def test_401_names_no_key(clean_env, llm_server):
+    clean_env.setenv("OCTOSCAFFOLD_API_KEY", "sk-secret-value")
+    llm_server.script(error(401, "bad key sk-secret-value"))
+    with pytest.raises(LLMError) as raised:
+        consulted(llm_server)
+    assert "refused the API key (HTTP 401)" in str(raised.value)
+    assert "sk-secret-value" not in str(raised.value)
+
+
+def test_server_error_text_never_shows_the_key(clean_env, llm_server):
+    clean_env.setenv("OCTOSCAFFOLD_API_KEY", "sk-secret-value")
+    llm_server.script(*[error(500, "echo: Bearer sk-secret-value") for _ in range(3)])
+    with pytest.raises(LLMError) as raised:
+        consulted(llm_server)
+    assert "sk-secret-value" not in str(raised.value) and "***" in str(raised.value)
+
+
+def test_unknown_model(clean_env, llm_server):
+    llm_server.script(error(404, "model 'nope' not found"))
+    with pytest.raises(LLMError, match="has no model 'test-model'"):
+        consulted(llm_server)
+
+
+def test_broken_body_is_an_llm_error(clean_env, llm_server):
+    llm_server.script(Reply(body="<html>gateway</html>"))
+    with pytest.raises(LLMError):
+        consulted(llm_server)
+
+
+def test_json_schema_rejected_falls_back_to_json_mode(clean_env, llm_server):
+    llm_server.script(
+        error(422, "response_format.type: input should be 'text' or 'json_object'"),
+        completion(answer(template="lambda")),
+    )
+    consulted(llm_server)
+    first, second = llm_server.bodies()
+    assert first["response_format"]["type"] == "json_schema"
+    assert second["response_format"]["type"] == "json_object"
+    schema = first["response_format"]["json_schema"]["schema"]
+    # Constrained decoding on llama.cpp: the same schema with bounded strings and lists.
+    assert second["response_format"]["schema"] == bounded_schema(schema)
+    assert "The JSON must match this JSON Schema" in second["messages"][0]["content"]
+    assert "JSON Schema" not in first["messages"][0]["content"]
+    llm_server.script(completion(answer(template="lambda")))
+    consulted(llm_server)  # the same process remembers: straight to JSON mode
+    assert llm_server.bodies()[2]["response_format"]["type"] == "json_object"
+
+
+def test_json_schema_rejected_with_a_500_falls_back(clean_env, llm_server):
+    """What llama-cpp-python's server does: its validation error comes back as HTTP 500."""
+    message = (
+        "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+        "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}"
+    )
+    llm_server.script(error(500, message), completion(answer(template="lambda")))
+    consulted(llm_server)
+    assert [b["response_format"]["type"] for b in llm_server.bodies()] == ["json_schema", "json_object"]
+
+
+def test_json_schema_forced_and_rejected_is_an_error(clean_env, llm_server):
+    llm_server.script(error(400, "unknown response_format"))
+    with pytest.raises(LLMError, match="does not accept the json_schema response format"):
+        consulted(llm_server, response_format="json_schema")
+
+
+def test_other_400_in_json_mode_is_an_error(clean_env, llm_server):
+    llm_server.script(error(400, "context length exceeded"))
+    with pytest.raises(LLMError, match="rejected the request \\(HTTP 400\\): context length exceeded"):
+        consulted(llm_server, response_format="json_object")
+
+
+def test_openai_gets_max_completion_tokens_and_no_temperature(clean_env, llm_server):
+    """OpenAI's own API (its base URL, here pointed at the local server by the Azure-free path)."""
+    from octoscaffold.understand.hybrid import ANSWER_TOKENS
+    from octoscaffold.understand.llm import Chat
+
+    chat = Chat(LLMSettings(model="gpt-4o-mini", max_tokens=1000))
+    chat.max_tokens = ANSWER_TOKENS
+    chat.system, chat.schema, chat.turns = "s", {"type": "object"}, [{"role": "user", "content": "u"}]
+    body = chat.request()
+    assert body["max_completion_tokens"] == ANSWER_TOKENS
+    assert "temperature" not in body and "max_tokens" not in body
+
+
+def test_azure_deployment_path(clean_env, llm_server):
+    clean_env.setenv("AZURE_OPENAI_API_KEY", "azure-key")
+    llm_server.script(completion(answer(template="lambda")))
+    reading = read(TYPO, SMALL_CATALOG)
+    consult(
+        reading,
+        SMALL_CATALOG,
+        LLMSettings(model="my-deployment", azure_endpoint=llm_server.root, azure_endpoint_source="env"),
+        retry=FAST,
+    )
+    sent = llm_server.requests[0]
+    assert sent.path.startswith("/openai/deployments/my-deployment/chat/completions?api-version=")
+    assert sent.headers["api-key"] == "azure-key"
+    assert "max_completion_tokens" in sent.body
+
+
+def test_progress_wraps_each_wait(clean_env, llm_server):
+    from contextlib import contextmanager
+
+    shown = []
+
+    @contextmanager
+    def progress(message):
+        shown.append(message)
+        yield
+
+    llm_server.script(error(503), completion(answer(template="lambda")))
+    consult(read(TYPO, SMALL_CATALOG), SMALL_CATALOG, settings(llm_server), retry=FAST, progress=progress)
+    assert shown[0] == "Asking test-model"
+    assert "retrying" in shown[1]
+    assert shown[2] == "Asking test-model"
