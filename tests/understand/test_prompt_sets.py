@@ -162,3 +162,40 @@ def test_composed_prompts_are_read_part_by_part(composed):
     assert spec.security_scan.enabled is scan, text
     assert spec.project.group == expected.get("group", "Default Project Group"), text
     assert not [w for w in spec.warnings if w.startswith("not understood")], (text, spec.warnings)
+
+
+def test_every_reading_is_the_same_in_every_process(tmp_path):
+    """No set or dict order leaks into a reading: two hash seeds, the same specs for every case."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "read_all.py"
+    script.write_text(
+        "import json, sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from cases import PROMPTS, load_cases\n"
+        "from octoscaffold.catalog import load_catalog\n"
+        "from octoscaffold.errors import OctoscaffoldError\n"
+        "from octoscaffold.understand.rules import read\n"
+        "catalog = load_catalog()\n"
+        "out = []\n"
+        "for path in sorted(PROMPTS.glob('*.yaml')):\n"
+        "    for case in load_cases(path):\n"
+        "        try:\n"
+        "            r = read(case['prompt'], catalog)\n"
+        "            out.append([r.data, r.all_warnings(), r.missing])\n"
+        "        except OctoscaffoldError as error:\n"
+        "            out.append(str(error))\n"
+        "print(json.dumps(out, sort_keys=True))\n",
+        encoding="utf-8",
+    )
+    here = str(PROMPTS.parent)
+    runs = [
+        subprocess.run(
+            [sys.executable, str(script), here], check=True, capture_output=True, text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("0", "4242")
+    ]
+    assert runs[0] == runs[1] and len(runs[0]) > 10000
