@@ -135,6 +135,49 @@ def ends_with_kind(catalog: Catalog, text: str) -> bool:
     return any(m.end() == len(text) for m in index.pattern.finditer(text)) if index.pattern else False
 
 
+_WORDS_OF: dict[int, tuple[Catalog, frozenset[str]]] = {}
+
+
+def catalog_words(catalog: Catalog) -> frozenset[str]:
+    """Every word the catalog's own texts use: real words, never taken for misspellings."""
+    known = _WORDS_OF.get(id(catalog))
+    if known is not None and known[0] is catalog:
+        return known[1]
+    texts = []
+    for template in catalog.templates.values():
+        manifest = template.manifest
+        texts += [manifest.title, manifest.description, *manifest.keywords]
+        texts += [r.name + " " + r.description for r in manifest.runbooks]
+        for definition in manifest.parameters.values():
+            texts += [definition.description, *(definition.choices or [])]
+    words = _catalog_words(tuple(texts))
+    if len(_WORDS_OF) > 8:
+        _WORDS_OF.clear()
+    _WORDS_OF[id(catalog)] = (catalog, words)  # the catalog is kept, so its id is never reused
+    return words
+
+
+@lru_cache(maxsize=8)
+def _catalog_words(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for text in texts for w in re.findall(r"[a-z]+", text.lower()))
+
+
+def keyword_phrase_words(catalog: Catalog) -> frozenset[str]:
+    """Words of six letters or more inside the catalog's keyword phrases ("function" of "function app")."""
+    return _keyword_phrase_words(_catalog_key(catalog))
+
+
+@lru_cache(maxsize=8)
+def _keyword_phrase_words(kinds: tuple) -> frozenset[str]:
+    words = set()
+    for template_id, keywords, *_ in kinds:
+        for phrase in (*keywords, template_id):
+            parts = re.split(r"[\s/_-]+", phrase.lower())
+            if len(parts) > 1:
+                words.update(p for p in parts if len(p) >= 6 and p.isalpha())
+    return frozenset(words)
+
+
 def keyword_words(catalog: Catalog) -> frozenset[str]:
     """Every one-word keyword of the catalog ("k8s", "lambda", "helm"): such a word ends a name."""
     return _keyword_words(_catalog_key(catalog))

@@ -20,7 +20,16 @@ from octoscaffold.catalog import Catalog, Template
 from octoscaffold.errors import PromptError
 from octoscaffold.spec.model import ProjectSpec
 from octoscaffold.spec.naming import slugify
-from octoscaffold.understand.kinds import KindReading, cue_pattern, distance, ends_with_kind, find_kind, keyword_words
+from octoscaffold.understand.kinds import (
+    KindReading,
+    catalog_words,
+    cue_pattern,
+    distance,
+    ends_with_kind,
+    find_kind,
+    keyword_phrase_words,
+    keyword_words,
+)
 from octoscaffold.understand.lists import ListRead, read_list, read_list_before
 from octoscaffold.understand.text import (
     CLAUSE_END,
@@ -295,8 +304,10 @@ def read(text: str, catalog: Catalog, *, template: str | None = None) -> Reading
 
 
 def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
-    """Fix misspelt words the rules look for ("enviroments"); say so when a value changed."""
-    known = FILLER | STOP | ENVIRONMENT_WORDS | _CUE_WORDS | keyword_words(catalog)
+    """Fix misspelt words the rules look for ("enviroments"), and words of a kind's name
+    ("azure fucntion app"), saying so for the latter: they decide the kind."""
+    phrase_words = keyword_phrase_words(catalog)
+    known = FILLER | STOP | ENVIRONMENT_WORDS | _CUE_WORDS | keyword_words(catalog) | catalog_words(catalog)
     warnings = []
 
     def fix(match: re.Match) -> str:
@@ -304,6 +315,10 @@ def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
         low = word.lower()
         if len(low) < 5 or low in known or not low.isalpha() or low.endswith("s") and low[:-1] in known:
             return word
+        for candidate in sorted(phrase_words):
+            if candidate[0] == low[0] and low not in (candidate + "s", candidate[:-1]) and distance(low, candidate, 1) <= 1:
+                warnings.append(f'read "{word}" as "{candidate}"')
+                return candidate
         for candidate in sorted(_CUE_WORDS):
             if candidate in (low + "s", low + "es") or low in (candidate + "s", candidate + "es"):
                 continue  # a plural or singular, not a typo: "customer" is no misspelt "customers"
@@ -345,6 +360,7 @@ class _Reader:
     def run(self) -> None:
         data, prompt = self.data, self.prompt
         self._explicit_names()
+        self._description()
         self._entities(quoted_only=True)
         self._entities(quoted_only=False)
         kind = find_kind(prompt, self.catalog)
@@ -355,7 +371,6 @@ class _Reader:
             | {s for s in prompt.used if any(s[0] <= m.start and m.end <= s[1] for m in kind.matches)}
         )
         self._check_two_projects(kind)
-        self._description()
         self._tenancy()
         self._switches()
         self._environments()
@@ -482,12 +497,16 @@ class _Reader:
             self.tokens[after].kind in ("quoted", "path", "url") or bool(_VALUE_LIKE.fullmatch(self.tokens[after].low))
         )
 
-    def _usable_name(self, tokens: list[Token]) -> bool:
-        """Words that can be a name on their own (not "prod", "aws", "python", "me")."""
+    def _usable_name(self, tokens: list[Token], definite: bool = False) -> bool:
+        """Words that can be a name on their own (not "prod", "aws", "python", "me"); after "the"
+        a technology word names a thing ("for the frontend")."""
         words = [t.low for t in tokens if t.kind == "word"]
         if any(t.kind == "quoted" for t in tokens):
             return True
-        if not words or all(w in STAGES | PLATFORMS | FILLER | TECH | self.kind_words | STOP - _SOFT_STOPS for w in words):
+        unusable = STAGES | PLATFORMS | FILLER | self.kind_words | STOP - _SOFT_STOPS
+        if not definite:
+            unusable |= TECH
+        if not words or all(w in unusable for w in words):
             return False
         return not any(w in ("me", "us", "you", "them", "everyone", "each", "every", "all", "now", "later") for w in words)
 
@@ -497,7 +516,7 @@ class _Reader:
             project["name"] = self.names[0][0]
             return
         for finder in (self._name_quoted, self._name_before_kind, self._name_after_project, self._name_after_for,
-                       self._name_deployed, self._name_leading, self._name_identifier):
+                       self._name_deployed, self._name_leading, self._name_alone, self._name_identifier):
             found = finder()
             if found:
                 name, guessed = found
@@ -511,7 +530,11 @@ class _Reader:
         self.reading.missing.append("name")
         self.reading.name_guess = self._any_phrase()
 
-    def _name_before_kind(self) -> tuple[str, bool] | None:
+    def _name_alone(self) -> tuple[str, bool] | None:
+        """A two-word prompt: "networking terraform", "grafana docker" (a guess)."""
+        return self._name_before_kind(last_resort=True)
+
+    def _name_before_kind(self, last_resort: bool = False) -> tuple[str, bool] | None:
         """`the payments-web blue/green project`, `"Orders API" k8s project`, `Orders API on k8s`."""
         prompt, tokens = self.prompt, self.tokens
         for start, _ in sorted(prompt.kind_spans) + [(t.start, t.end) for t in tokens if t.low in ("project", "proj", "projects")]:
@@ -546,12 +569,16 @@ class _Reader:
             if index >= 0 and tokens[index].capitalised and shaped and not taken[0].kind == "quoted":
                 # "Create Orders API k8s project": the capital of a sentence's first word is no clue
                 pass
-            if not (shaped or definite or len(taken) >= 2) or not self._usable_name(taken):
+            alone = index < 0 and len(taken) == 1  # "networking terraform", "grafana docker"
+            if alone and not shaped and not last_resort:
+                continue
+            if not (shaped or definite or alone or len(taken) >= 2) or not self._usable_name(taken):
                 continue
             if taken[0].capitalised and index < 0 and len(taken) == 1 and taken[0].low in VERBS:
                 continue
             prompt.use(taken[0].start, taken[-1].end)
-            return name_case(taken), taken[0].kind != "quoted" and all(t.text == t.low for t in taken) and len(taken) > 1
+            lower = taken[0].kind != "quoted" and all(t.text == t.low for t in taken)
+            return name_case(taken), lower and (len(taken) > 1 or alone and not taken[0].slug_like)
         return None
 
     def _name_after_project(self) -> tuple[str, bool] | None:
@@ -587,8 +614,10 @@ class _Reader:
         for match in _rx(r"\bfor\s+").finditer(self.prompt.text):
             if not self.prompt.free(*match.span()):
                 continue
-            found = self._read_name(self.prompt.index_at(match.end()))
-            if not found or not self._usable_name(found[0]):
+            index = self.prompt.index_at(match.end())
+            found = self._read_name(index)
+            definite = index < len(self.tokens) and self.tokens[index].low in ("the", "our", "my", "their")
+            if not found or not self._usable_name(found[0], definite):
                 continue
             tokens, end = found
             self.prompt.use(match.start(), end)
@@ -869,12 +898,23 @@ class _Reader:
         return " ".join(t.text for t in taken), taken[-1].end
 
     def _description(self) -> None:
+        """`description "Prices for the shop"`, or `Description: prices for the shop` up to the clause's end."""
         for match in _DESCRIPTION.finditer(self.prompt.text):
             index = self.prompt.index_at(match.end())
-            if self.prompt.free(*match.span()) and index < len(self.tokens) and self.tokens[index].kind == "quoted":
+            if not self.prompt.free(*match.span()) or index >= len(self.tokens):
+                continue
+            if self.tokens[index].kind == "quoted":
                 self.prompt.use(match.start(), self.tokens[index].end)
                 self.data["project"]["description"] = self.tokens[index].text
                 return
+            if ":" in match.group():
+                end = index
+                while end < len(self.tokens) and self.tokens[end].text not in CLAUSE_END and self.prompt.free_token(end):
+                    end += 1
+                if end > index:
+                    self.prompt.use(match.start(), self.tokens[end - 1].end)
+                    self.data["project"]["description"] = self.prompt.text[self.tokens[index].start : self.tokens[end - 1].end]
+                    return
 
     # -- tenants and environments ----------------------------------------------------------------
 
@@ -1040,6 +1080,8 @@ class _Reader:
                     break
                 words.append(token)
                 index += 1
+            while words and words[-1].low in _TRAILING:
+                words.pop()  # "to resync the app as well", "... too"
             if not words:
                 break
             names.append(self._runbook_name([t.text for t in words], template))
@@ -1066,7 +1108,7 @@ class _Reader:
                 if not own or own[0] != said[0]:
                     continue
                 objects = set(said[1:])
-                hits = len(objects & set(own[1:]))
+                hits = sum(1 for w in objects if any(o == w or len(w) >= 4 and o.startswith(w) for o in own[1:]))
                 if (hits or not objects) and (hits, -len(own)) > (score, -99):
                     best, score = runbook.name, hits
             if best:
@@ -1092,6 +1134,7 @@ _SOFT_STOPS = frozenset(
     "release releases run push ship target targets worker workers scan deployment deployments stage tenant team".split()
 )
 _BREAKS = frozenset("in into with without using on to for from at via through by that which and or then plus".split())
+_TRAILING = frozenset("as well too also please pls please asap again".split())
 _RUNBOOK_VERBS = (
     "restart|reboot|bounce|recycle|stop|start|delete|destroy|remove|clear|flush|purge|invalidate|backup|back\\s+up"
     "|restore|rollback|roll\\s+back|scale|swap|collect|prune|switch|rotate|reindex|vacuum|drain|refresh|sync|resync"
