@@ -169,13 +169,14 @@ def keyword_phrase_words(catalog: Catalog) -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _keyword_phrase_words(kinds: tuple) -> frozenset[str]:
+    """(A one-word keyword is left to `find_kind`, which says the kind was guessed from a typo.)"""
     words = set()
     for template_id, keywords, *_ in kinds:
         for phrase in (*keywords, template_id):
             parts = re.split(r"[\s/_-]+", phrase.lower())
             if len(parts) > 1:
                 words.update(p for p in parts if len(p) >= 6 and p.isalpha())
-    return frozenset(words)
+    return frozenset(words - _keyword_words(kinds))
 
 
 def keyword_words(catalog: Catalog) -> frozenset[str]:

@@ -408,7 +408,7 @@ class _Reader:
             if found:
                 tokens, end = found
                 self.prompt.use(match.start(), end)
-                self.names.append((name_case(tokens), "cue"))
+                self.names.append((name_case(tokens, self._prose(tokens)), "cue"))
         if not self.names:
             found = self._name_as()
             if found:
@@ -432,7 +432,7 @@ class _Reader:
                 found = self._read_name(index, explicit=True)
                 if found and self._usable_name(found[0]):
                     self.prompt.use(match.start(), found[1])
-                    return name_case(found[0]), False
+                    return name_case(found[0], self._prose(found[0])), False
         return None
 
     def _read_name(self, index: int, *, explicit: bool = False, backwards: bool = False) -> tuple[list[Token], int] | None:
@@ -496,6 +496,11 @@ class _Reader:
         return after < len(self.tokens) and (
             self.tokens[after].kind in ("quoted", "path", "url") or bool(_VALUE_LIKE.fullmatch(self.tokens[after].low))
         )
+
+    def _prose(self, tokens: list[Token]) -> bool:
+        """Whether a name was written after "the", "our" or a possessive: prose, not an identifier."""
+        index = self.prompt.index_before(tokens[0].start)
+        return index >= 0 and (self.tokens[index].low in DETERMINERS or self.tokens[index].low.endswith("'s"))
 
     def _usable_name(self, tokens: list[Token], definite: bool = False) -> bool:
         """Words that can be a name on their own (not "prod", "aws", "python", "me"); after "the"
@@ -578,7 +583,7 @@ class _Reader:
                 continue
             prompt.use(taken[0].start, taken[-1].end)
             lower = taken[0].kind != "quoted" and all(t.text == t.low for t in taken)
-            return name_case(taken), lower and (len(taken) > 1 or alone and not taken[0].slug_like)
+            return name_case(taken, self._prose(taken)), lower and (len(taken) > 1 or alone and not taken[0].slug_like)
         return None
 
     def _name_after_project(self) -> tuple[str, bool] | None:
@@ -599,7 +604,7 @@ class _Reader:
                 found = self._read_name(index + step)
                 if found and self._usable_name(found[0]):
                     self.prompt.use(token.start, found[1])
-                    return name_case(found[0]), False
+                    return name_case(found[0], self._prose(found[0])), False
                 continue
             # "flyway proj loyalty": one lower-case word right after the kind and "project"
             ends = index + 2 >= len(tokens) or tokens[index + 2].kind == "punct"
@@ -621,8 +626,8 @@ class _Reader:
                 continue
             tokens, end = found
             self.prompt.use(match.start(), end)
-            recased = len(tokens) > 1 and all(t.text == t.low for t in tokens)
-            return name_case(tokens), recased
+            name = name_case(tokens, self._prose(tokens))
+            return name, name != " ".join(t.text for t in tokens)
         return None
 
     def _name_deployed(self) -> tuple[str, bool] | None:
@@ -640,7 +645,7 @@ class _Reader:
                 continue
             tokens, end = found
             self.prompt.use(match.start(), end)
-            return name_case(tokens), len(tokens) > 1 and all(t.text == t.low for t in tokens)
+            return name_case(tokens, self._prose(tokens)), len(tokens) > 1 and all(t.text == t.low for t in tokens)
         return None
 
     def _name_leading(self) -> tuple[str, bool] | None:
@@ -654,7 +659,7 @@ class _Reader:
                 if all(t.kind == "word" and t.low not in VERBS | FILLER for t in taken) or taken[0].kind == "quoted":
                     self.prompt.use(taken[0].start, token.end)
                     guessed = not (len(taken) == 1 and (taken[0].slug_like or taken[0].kind == "quoted"))
-                    return name_case(taken), guessed
+                    return name_case(taken, self._prose(taken)), guessed
                 break
             if token.kind not in ("word", "quoted"):
                 break

@@ -181,12 +181,14 @@ def title(words: list[str]) -> str:
     return " ".join(out)
 
 
-def name_case(tokens: list[Token]) -> str:
-    """A name as the user typed it; a phrase typed all in lower case is title-cased."""
+def name_case(tokens: list[Token], prose: bool = False) -> str:
+    """A name as the user typed it; a phrase typed all in lower case is title-cased, and so is a
+    single word written as prose ("for the intranet"), but not an identifier ("for billing")."""
     texts = [t.text for t in tokens]
     if len(tokens) == 1 and tokens[0].kind == "quoted":
         return texts[0]
-    if len(tokens) > 1 and all(t.text == t.low for t in tokens):
+    lower = all(t.text == t.low for t in tokens)
+    if lower and (len(tokens) > 1 or prose and not tokens[0].slug_like):
         return title(texts)
     return " ".join(texts)
 
