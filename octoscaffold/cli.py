@@ -277,7 +277,7 @@ def _understood(prompt: str, catalog, *, err: bool, parser: str, model, base_url
     else:
         how = "the rules parser" + (" (no model configured)" if parser == "auto" else "")
     click.echo(f"octoscaffold: understood by {how}" if err else f"Understood by {how}.", err=err)
-    _echo_warnings(spec.warnings, hint=not chosen and not strict)
+    _echo_warnings(spec.warnings, hint=not chosen and not strict and any(w.startswith("not understood") for w in spec.warnings))
     if strict and spec.warnings:
         count = len(spec.warnings)
         raise UserError(

@@ -394,16 +394,27 @@ def _with_preposition(prompt: Prompt, start: int) -> int:
 
 
 def _suggestions(prompt: Prompt, masked: str, index: _Index) -> list[str]:
-    """Kinds whose keywords are near the prompt's words, or whose descriptions share its words."""
+    """Kinds whose keywords are near the prompt's words, whose keyword phrases it half says ("web
+    app" of "azure web app"), or whose descriptions share its words."""
     words = [w for w in re.findall(r"[a-z0-9]+", masked.lower()) if w not in FILLER and len(w) > 2]
+    every = set(re.findall(r"[a-z0-9]+", masked.lower()))
     scores: dict[str, float] = {}
+    for key, keywords in index.by_key.items():
+        for keyword in keywords:
+            parts = re.findall(r"[a-z0-9]+", keyword.phrase.lower())
+            if len(parts) > 1:
+                share = sum(p in every for p in parts) / len(parts)
+                if share >= 0.5:
+                    scores[keyword.template_id] = max(scores.get(keyword.template_id, 0), 4 * share)
     for word in words:
+        near: set[str] = set()
         for candidate, keywords in index.vocabulary.items():
-            if distance(word, candidate, 2) <= 2 and len(word) >= 4:
-                for keyword in keywords:
-                    scores[keyword.template_id] = scores.get(keyword.template_id, 0) + 3
+            if len(word) >= 4 and word not in index.vocabulary and 0 < distance(word, candidate, 2) <= min(2, typo_limit(candidate) + 1):
+                near.update(k.template_id for k in keywords)
+        for kind in near:  # "kubernets", "lamdba": a misspelt keyword
+            scores[kind] = scores.get(kind, 0) + 3
         sharing = [k for k, text in index.descriptions.items() if word in text]
-        if sharing and len(sharing) <= 6:
+        if sharing and len(sharing) <= 8:
             for kind in sharing:
                 scores[kind] = scores.get(kind, 0) + 1 / len(sharing)
     return [k for k, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))][:3]

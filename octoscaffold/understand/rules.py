@@ -196,7 +196,8 @@ _MULTI = [
 ]
 _ABOUT_DEPLOYMENT = _rx(
     r"\b(?:deploy\w*|project|release\w*|pipeline|app|application|service|api|site|website|environment\w*|octopus|"
-    r"infra\w*|server|cluster|database|db|container|image|package|build|ci|cd|devops|stack|function|job|worker|code)\b"
+    r"infra\w*|server|cluster|database|db|container|image|package|build|ci|cd|devops|stack|function|job|worker|code|"
+    r"web|frontend|backend|microservices?|batch|cron|etl|transport|rollout|ship\w*)\b"
 )
 
 # Typos of the words rules look for ("enviroments", "aproval"): fixed before reading.
