@@ -168,9 +168,16 @@ def _words(text: str) -> list[str]:
 
 
 def written(value: str, prompt: str) -> bool:
-    """Whether every word of `value` is written in the prompt, in that order."""
+    """Whether every word of `value` is written in the prompt, in that order, and, when they stand
+    inside a quoted value, are the whole of it: the user's quotes are kept as they are."""
     words = _words(value)
-    return bool(words) and f" {' '.join(words)} " in f" {' '.join(_words(prompt))} "
+    if not words or f" {' '.join(words)} " not in f" {' '.join(_words(prompt))} ":
+        return False
+    for quoted in re.findall(r'"([^"]*)"|“([^”]*)”|(?<!\w)\'([^\']*)\'(?!\w)', prompt):
+        inside = _words(next(q for q in quoted if q) if any(quoted) else "")
+        if inside != words and f" {' '.join(words)} " in f" {' '.join(inside)} ":
+            return False  # "OctoPub" out of "OctoPub SAM"
+    return True
 
 
 def merge(reading: Reading, answer: dict[str, Any], fields: list[str]) -> None:

@@ -204,6 +204,13 @@ def test_written_means_the_words_in_order():
     assert not written("", "anything")
 
 
+def test_a_quoted_value_is_taken_whole_or_not_at_all():
+    prompt = 'lambda for "OctoPub SAM" and the group Retail'
+    assert written("OctoPub SAM", prompt) and written("octopub sam", prompt)
+    assert not written("OctoPub", prompt)  # cut out of the user's quotes
+    assert written("Retail", prompt)
+
+
 # -- when the model fails ------------------------------------------------------------------------
 
 
