@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from octoscaffold.understand.words import ACRONYMS, DETERMINERS, FILLER, STOP
+from octoscaffold.understand.words import ACRONYMS, FILLER
 
 # Longest prompt read: a paragraph, not a document (bounds the time spent on hostile input).
 MAX_PROMPT = 2000
@@ -196,14 +196,3 @@ def name_case(tokens: list[Token], prose: bool = False) -> str:
 def entity_case(text: str) -> str:
     """An environment, tenant, group or space typed in lower case gets capitals: `qa` → `QA`."""
     return title(text.split()) if text == text.lower() else text
-
-
-def strip_determiners(tokens: list[Token]) -> list[Token]:
-    """`the orders api`, `our team's billing api` → the words that name the thing."""
-    while tokens and tokens[0].kind == "word" and (tokens[0].low in DETERMINERS or tokens[0].low.endswith("'s")):
-        tokens = tokens[1:]
-    return tokens
-
-
-def is_stop(token: Token) -> bool:
-    return token.kind == "punct" or token.kind == "arrow" or (token.kind == "word" and token.low in STOP)

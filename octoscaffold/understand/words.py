@@ -93,3 +93,6 @@ STAGES = _set(
     """dev devel develop development test tests testing qa qc uat sit stage staging stg preprod pre-prod
     pre-production preproduction prod prd production live int integration nonprod non-prod"""
 )
+
+# Words that lead up to a value and are understood with it ("under the", "on the").
+LEADING = _set("in into under on onto to using with within inside the a an our my their its")
