@@ -251,7 +251,18 @@ class Names:
     def _name_after_project(self) -> tuple[str, bool] | None:
         """`lambda project orders-api`, `new k8s proj "Edge Router"`, `tomcat app petclinic`."""
         tokens = self.tokens
+        kind_ends = {end for _, end in self.prompt.kind_spans}
         for index, token in enumerate(tokens[:-1]):
+            if token.end in kind_ends and token.low not in ("project", "proj", "app", "service", "svc"):
+                # "IIS website intranet-portal", "helm: grafana", "bicep: landing-zone"
+                step = 2 if tokens[index + 1].text == ":" and index + 2 < len(tokens) else 1
+                after = tokens[index + step]
+                if after.kind == "quoted" or after.slug_like or step == 2 and after.kind == "word":
+                    found = self._read_name(index + step)
+                    if found and self._usable_name(found[0]) and self.prompt.free_token(index + step):
+                        self.prompt.use(tokens[index + 1].start, found[1])
+                        return name_case(found[0], self._prose(found[0])), False
+                continue
             if token.low not in ("project", "proj", "app", "service", "svc"):
                 continue
             right_after_kind = index > 0 and not self.prompt.free_token(index - 1)
@@ -277,10 +288,15 @@ class Names:
         return None
 
     def _name_after_for(self) -> tuple[str, bool] | None:
-        """`a helm chart for payments-api`, `for the orders api`."""
-        for match in _rx(r"\bfor\s+").finditer(self.prompt.text):
+        """`a helm chart for payments-api`, `for the orders api`, `a canary rollout of the search service`."""
+        kind_ends = [end for _, end in self.prompt.kind_spans]
+        for match in _rx(r"\b(?:for|of)\s+").finditer(self.prompt.text):
             if not self.prompt.free(*match.span()):
                 continue
+            if match.group().lower().startswith("of") and not any(
+                re.fullmatch(r"\s*(?:\w+\s+)?", self.prompt.text[end : match.start()]) for end in kind_ends if end <= match.start()
+            ):
+                continue  # "of" names the thing only right after the kind ("a canary rollout of X")
             index = self.prompt.index_at(match.end())
             found = self._read_name(index)
             definite = index < len(self.tokens) and self.tokens[index].low in ("the", "our", "my", "their")
@@ -349,7 +365,10 @@ class Names:
         return None
 
     def _any_phrase(self) -> str | None:
+        """A name to offer when none was found: an identifier or a capitalised word, never a verb."""
         for index, token in enumerate(self.tokens):
-            if token.kind == "word" and self.prompt.free_token(index) and self._usable_name([token]) and token.low not in FILLER:
+            if token.kind != "word" or not self.prompt.free_token(index) or token.low in FILLER | VERBS:
+                continue
+            if (token.slug_like or token.capitalised and index > 0) and self._usable_name([token]):
                 return token.text
         return None

@@ -327,10 +327,18 @@ class _Reader(Names, Entities, Runbooks):
     # -- names -------------------------------------------------------------------------------
 
     def _platform_words(self, template: Template) -> None:
-        """"SPA on S3", "IIS on Windows servers": words that only say where the chosen kind runs."""
-        text = f" {template.manifest.title} {template.manifest.description} ".lower()
+        """"SPA on S3", "a Java war on Tomcat", "tag updates": words that only say more about the
+        chosen kind (its title's and keywords' words, the places its description names)."""
+        manifest = template.manifest
+        text = f" {manifest.title} {manifest.description} ".lower()
+        own = {w for phrase in [manifest.title, *manifest.keywords] for w in re.findall(r"[a-z0-9.]+", phrase.lower())}
+        own -= STOP | FILLER
         for index, token in enumerate(self.tokens):
-            if token.kind == "word" and token.low in _PLACES and self.prompt.free_token(index):
+            if token.kind != "word" or not self.prompt.free_token(index):
+                continue
+            if token.low in own or token.low.rstrip("s") in own:
+                self.prompt.use(token.start, token.end)
+            elif token.low in _PLACES:
                 if re.search(rf"(?<![\w-]){re.escape(token.low.rstrip('s'))}s?(?![\w-])", text):
                     start = token.start
                     if index > 0 and self.tokens[index - 1].low in LEADING and self.prompt.free_token(index - 1):
@@ -423,7 +431,7 @@ class _Reader(Names, Entities, Runbooks):
             return
         values = [v for v in found.values if v]
         # "dev, qa and prod environments" may leave the word itself after the list
-        tail = _rx(r"^\s*(?:envs?|environments?|stages)\b").match(prompt.text[found.end :])
+        tail = _rx(r"^\s*(?:envs?|environments?|stages|only)\b").match(prompt.text[found.end :])
         if tail and prompt.free(found.end, found.end + tail.end()):
             prompt.use(found.end, found.end + tail.end())
         self.data.setdefault("lifecycle", {})["environments"] = values

@@ -138,12 +138,12 @@ class Prompt:
         return self._bounds[1]
 
     def masked(self) -> str:
-        """The text with used parts and quoted values blanked out (positions kept)."""
+        """The text with used parts, quoted values, URLs and paths blanked out (positions kept)."""
         chars = list(self.text)
         for a, b in self.used:
             chars[a:b] = " " * (b - a)
         for token in self.tokens:
-            if token.kind == "quoted":
+            if token.kind in ("quoted", "url", "path"):
                 chars[token.start : token.end] = " " * (token.end - token.start)
         return "".join(chars)
 

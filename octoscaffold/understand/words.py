@@ -11,7 +11,7 @@ def _set(text: str) -> frozenset[str]:
 FILLER = _set(
     """a an the and or with in into for to of on at by as so if up it its it's this that these those
     i i'd i'm i've we we'd we're we've us our ours me my mine you your they their them he she his her
-    please pls plz kindly thanks thank thx ty cheers hi hello hey hiya yo ok okay sure great cool
+    please pls plz kindly thanks thank thx ty cheers u ur ya gimme lemme yall y'all hi hello hey hiya yo ok okay sure great cool
     could can would will should shall may might must need needs needed want wants wanted like love
     wish do does did done be is are was were been being have has had having get gets got go let let's
     lets gonna wanna create creates created creating make makes made making build builds building
