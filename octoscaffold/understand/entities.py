@@ -24,8 +24,10 @@ _POOL_CUE = _rx(rf"\b(?:worker\s+pool|workerpool|pool){_TAIL}")
 _POOL_AFTER = _rx(r"\b(?:worker\s+pool|workers?\s+pool|pool)\b")
 _DESCRIPTION = _rx(r"\b(?:description|desc|described\s+as|describe\s+it\s+as)\s*(?::|=|is)?\s*")
 _TEAM_CUE = _rx(
-    r"\b(?:approv\w*|approval\s+step|sign[\s-]?offs?|signed\s+off)\s+(?:is\s+|are\s+|needed\s+|required\s+|done\s+|comes\s+|given\s+)*"
-    r"(?:only\s+)?(?:by|from|of|go(?:es)?\s+to|routed\s+to|sent\s+to|handled\s+by|owned\s+by)\s+(?:the\s+)?(?:team\s+)?|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?"
+    r"\b(?:approv\w*|approval\s+step|sign[\s-]?offs?|signed\s+off)"
+    r"(?:\s+(?:is|are|must|should|will|needs?|has|have|to|be|done|given|made|needed|required|comes|only|always))*\s+"
+    r"(?:by|from|of|go(?:es)?\s+to|routed\s+to|sent\s+to|handled\s+by|owned\s+by)\s+(?:the\s+)?(?:team\s+)?"
+    r"|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?"
 )
 _TEAM_BEFORE = _rx(
     r"\s+(?:team\s+)?(?:(?:must|should|has\s+to|have\s+to|needs?\s+to|will|to|can|shall|always|also)\s+)*(?:to\s+)?"

@@ -337,7 +337,7 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
             # "serverless function", "helm chart release": the noun after the kind's words, when the
             # kind's description uses it, is part of the kind
             if after < len(prompt.tokens) and prompt.free_token(after) and prompt.tokens[after].low in _KIND_NOUNS:
-                if f" {prompt.tokens[after].low.rstrip('s')}" in description:
+                if f" {prompt.tokens[after].low.rstrip('s')}" in description or prompt.tokens[after].low in ("fn", "func"):
                     end = prompt.tokens[after].end
             prompt.use(_with_preposition(prompt, m.start), end)
     fuzzy = sorted({m.typed for m in own if m.fuzzy})
@@ -362,7 +362,7 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
 
 
 _KIND_NOUNS = frozenset(
-    """function functions app apps application applications service services site sites website websites stack
+    """function functions fn func app apps application applications service services site sites website websites stack
     stacks chart charts release releases deployment deployments template templates cluster clusters container
     containers image images infrastructure config configuration migration migrations rollout rollouts""".split()
 )

@@ -27,10 +27,10 @@ class ListRead:
     items: list[list[Token]]
 
 
-def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[list[Token], int] | None:
+def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool, free) -> tuple[list[Token], int] | None:
     """The item starting at `index` and the index after it, or None if none can start there."""
     tokens = prompt.tokens
-    if index >= len(tokens) or not prompt.free_token(index):
+    if index >= len(tokens) or not free(index):
         return None
     first = tokens[index]
     if first.kind == "quoted":
@@ -45,7 +45,7 @@ def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[li
     index += 1
     # More words: "Prod AU", "Pre Prod", "Change Advisory Board"; a lower-case item is one word
     # unless it is a name list ("orders db, orders api").
-    while index < len(tokens) and prompt.free_token(index) and tokens[index].kind == "word":
+    while index < len(tokens) and free(index) and tokens[index].kind == "word":
         word = tokens[index]
         if word.low in _SEPARATOR_WORDS or word.low in STOP and not (first.capitalised and word.capitalised):
             break
@@ -65,11 +65,11 @@ def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool) -> tuple[li
     return item, index
 
 
-def _separator(prompt: Prompt, index: int) -> int | None:
+def _separator(prompt: Prompt, index: int, free) -> int | None:
     """The index after a separator starting at `index`, or None if there is none."""
     tokens = prompt.tokens
     start = index
-    while index < len(tokens) and prompt.free_token(index):
+    while index < len(tokens) and free(index):
         token = tokens[index]
         if [t.low for t in tokens[index : index + 3]] in (["at", "the", "end"], ["in", "the", "end"]):
             index += 3
@@ -90,34 +90,48 @@ def read_list(
     vocabulary: bool = False,
     single: bool = True,
     keep_case: bool = False,
+    through_kind: bool = False,
 ) -> ListRead | None:
     """Read a list from token `index` (after its cue). `vocabulary`: lower-case items must be
-    environment words (for lists with no cue of their own). `single=False` needs two items."""
+    environment words (for lists with no cue of their own). `single=False` needs two items.
+    `through_kind`: the kind's own words may be inside an item ("Roll Back Helm Release")."""
     tokens = prompt.tokens
-    while index < len(tokens) and prompt.free_token(index):
+
+    def free(i: int) -> bool:
+        return prompt.free(tokens[i].start, tokens[i].end, besides_kind=through_kind)
+
+    while index < len(tokens) and free(index):
         if tokens[index].low in _LEAD:
             index += 1
-        elif tokens[index].text == "(":  # "children (in order): a, b"
+        elif tokens[index].text == "(":
+            inside = read_list(prompt, index + 1, names=names, vocabulary=vocabulary, single=False,
+                               keep_case=keep_case, through_kind=through_kind)
+            if inside is not None and prompt.index_at(inside.end) < len(tokens) and tokens[prompt.index_at(inside.end)].text == ")":
+                return inside  # "3 projects (inventory-api, inventory-web, inventory-worker)"
             close = next((i for i in range(index + 1, min(index + 6, len(tokens))) if tokens[i].text == ")"), None)
             if close is None:
                 break
-            index = close + 1
+            index = close + 1  # "children (in order): a, b"
         else:
             break
-    found = _item(prompt, index, names, vocabulary)
+    found = _item(prompt, index, names, vocabulary, free)
     if found is None:
         return None
     items = [found[0]]
     index = found[1]
     while True:
-        after = _separator(prompt, index)
+        after = _separator(prompt, index, free)
         if after is None and _stage(items[-1]) and index < len(tokens) and tokens[index].low in ENVIRONMENT_WORDS - {"stage"}:
             after = index  # "envs dev staging prod": environment words side by side
         if after is None:
             break
-        found = _item(prompt, after, names, vocabulary)
+        found = _item(prompt, after, names, vocabulary, free)
         if found is None:
             break
+        if names and all(i[0].kind == "quoted" or i[0].capitalised for i in items) and not (
+            found[0][0].kind == "quoted" or found[0][0].capitalised
+        ):
+            break  # "tenants North and South, and allow untenanted": the names have ended
         if all(_stage(i) for i in items) and found[0][0].kind == "word" and not _stage(found[0]) and not found[0][0].capitalised:
             break  # "dev -> staging -> prod, backups before prod": the list of stages has ended
         items.append(found[0])
@@ -132,7 +146,7 @@ def read_list(
     return ListRead(values, items[0][0].start, items[-1][-1].end, items)
 
 
-def read_list_before(prompt: Prompt, index: int, *, vocabulary: bool = True) -> ListRead | None:
+def read_list_before(prompt: Prompt, index: int, *, vocabulary: bool = True, **options) -> ListRead | None:
     """A list that ends just before token `index` ("QA and Production environments")."""
     tokens = prompt.tokens
     start = index
@@ -144,7 +158,7 @@ def read_list_before(prompt: Prompt, index: int, *, vocabulary: bool = True) -> 
             break
         start -= 1
     while start < index:
-        found = read_list(prompt, start, vocabulary=vocabulary)
+        found = read_list(prompt, start, vocabulary=vocabulary, **options)
         if found is not None and prompt.index_at(found.end) == index:
             return found
         start += 1

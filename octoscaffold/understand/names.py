@@ -130,7 +130,8 @@ class Names:
                 break
             if taken and not token.capitalised and self._starts_value(index):
                 break  # "called x health endpoint /status", "called x nodejs20.x", "x port 3000"
-            if taken and taken[0].capitalised and not token.capitalised and not token.text.isupper():
+            acronym_led = bool(taken) and all(t.text.isupper() for t in taken)  # "HR portal", "SMS gateway"
+            if taken and taken[0].capitalised and not token.capitalised and not token.text.isupper() and not acronym_led:
                 if low in ("of", "&", "and", "de", "the") and index + 1 < len(tokens) and tokens[index + 1].capitalised:
                     taken.append(token)
                     index += 1
@@ -257,7 +258,9 @@ class Names:
                 # "IIS website intranet-portal", "helm: grafana", "bicep: landing-zone"
                 step = 2 if tokens[index + 1].text == ":" and index + 2 < len(tokens) else 1
                 after = tokens[index + step]
-                if after.kind == "quoted" or after.slug_like or step == 2 and after.kind == "word":
+                ends = index + step + 1 >= len(tokens) or tokens[index + step + 1].text in CLAUSE_END | {",", ":"}
+                plain = after.kind == "word" and after.low not in STOP | FILLER | TECH | ENVIRONMENT_WORDS | self.kind_words
+                if after.kind == "quoted" or after.slug_like or step == 2 and after.kind == "word" or plain and ends:
                     found = self._read_name(index + step)
                     if found and self._usable_name(found[0]) and self.prompt.free_token(index + step):
                         self.prompt.use(tokens[index + 1].start, found[1])

@@ -67,7 +67,8 @@ _TENANT_AFTER = _rx(r"\b(?:as\s+)?(?:tenants|customers|clients)\b")
 _BOTH_TENANCY = _rx(
     r"\b(?:tenanted\s+(?:and|or|&|/)\s+untenanted|untenanted\s+(?:and|or|&|/)\s+tenanted)(?:\s+deploy(?:ment)?s)?"
     r"|\bwith\s+or\s+without\s+(?:a\s+)?tenants?\b|\b(?:tenants?|tenancy)\s+(?:is\s+|are\s+)?optional\b"
-    r"|\boptionally\s+tenanted\b|\buntenanted(?:\s+deploy(?:ment)?s|\s+releases)?\s+(?:\w+\s+){0,3}?(?:allowed|ok|okay|fine|possible|permitted|supported|too|as\s+well)(?:\s+too)?"
+    r"|\boptionally\s+tenanted\b|\buntenanted(?:\s+deploy(?:ment)?s|\s+deploys|\s+releases)?\s+(?:\w+\s+){0,3}?"
+    r"(?:allowed|ok|okay|fine|possible|permitted|supported|too|as\s+well|work|works)(?:\s+too)?"
     r"|\b(?:or|and)\s+untenanted\b|\buntenanted\s+(?:too|also|as\s+well)\b"
     r"|\b(?:also\s+)?allow(?:ing|s)?\s+untenanted(?:\s+deploy(?:ment)?s)?(?:\s+too|\s+as\s+well)?"
     r"|\b(?:tenanted\s+)?(?:but\s+)?(?:also\s+)?without\s+(?:a\s+)?tenant(?:\s+too)?\b"
@@ -229,7 +230,6 @@ def read(text: str, catalog: Catalog, *, template: str | None = None) -> Reading
     prompt = Prompt.of(corrected)
     reading = Reading({"project": {}, "prompt": original})
     reading.warnings += corrections
-    _check_single_project(prompt)
     _Reader(prompt, catalog, reading, template).run()
     return reading
 
@@ -262,8 +262,14 @@ def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
     return "".join(p if i % 2 else re.sub(r"[A-Za-z]+", fix, p) for i, p in enumerate(parts)), warnings
 
 
-def _check_single_project(prompt: Prompt) -> None:
-    for rule in _MULTI:
+def _check_single_project(prompt: Prompt, template: Template | None) -> None:
+    """Refuse a prompt that asks for several projects, unless the kind itself takes a list of
+    projects ("a parent project that deploys our 3 projects")."""
+    takes_projects = template is not None and any(
+        d.type == "list" and d.prompt and any("project" in c for c in d.prompt.cues)
+        for d in template.manifest.parameters.values()
+    )
+    for rule in _MULTI[1:] if takes_projects else _MULTI:
         match = rule.search(prompt.text)
         if match:
             raise PromptError(
@@ -302,6 +308,7 @@ class _Reader(Names, Entities, Runbooks):
             | {s for s in prompt.used if any(s[0] <= m.start and m.end <= s[1] for m in kind.matches)}
         )
         self._check_two_projects(kind)
+        _check_single_project(prompt, self.catalog.templates.get(kind.template_id) if kind.template_id else None)
         self._tenancy()
         self._switches()
         self._environments()

@@ -47,11 +47,17 @@ class Runbooks:
                 if end:
                     prompt.use(match.start(), end)
         if not names:
-            found = self._list_after(_RUNBOOK_CUE, names=True)
+            found = self._list_after(_RUNBOOK_CUE, names=True, through_kind=True, keep_case=True) or self._list_before(
+                _RUNBOOK_AFTER, vocabulary=False, names=True, through_kind=True, keep_case=True
+            )
             if found and (any(t.kind == "quoted" or t.capitalised for item in found.items for t in item)):
-                names = found.values
+                own = {r.name.lower(): r.name for r in template.manifest.runbooks} if template else {}
+                names = [own.get(v.lower(), v) for v in found.values]  # the kind's own spelling
+                tail = _rx(r"^\s*(?:only|runbooks?)\b").match(prompt.text[found.end :])
+                if tail and prompt.free(found.end, found.end + tail.end()):
+                    prompt.use(found.end, found.end + tail.end())
             elif found:
-                prompt.used.remove(next(s for s in prompt.used if s[1] == found.end))
+                prompt.used = [s for s in prompt.used if not (s[0] <= found.start and found.end <= s[1])]
         if not names:
             for match in _RUNBOOK_AFTER.finditer(prompt.text):
                 # "a restart runbook", "add a cache flush runbook"

@@ -190,6 +190,8 @@ def name_case(tokens: list[Token], prose: bool = False) -> str:
     lower = all(t.text == t.low for t in tokens)
     if lower and (len(tokens) > 1 or prose and not tokens[0].slug_like):
         return title(texts)
+    if len(tokens) > 1 and all(t.text == t.low or t.text.isupper() for t in tokens):
+        return " ".join(t.text if t.text.isupper() else title([t.text]) for t in tokens)  # "HR portal" → HR Portal
     return " ".join(texts)
 
 

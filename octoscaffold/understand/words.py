@@ -22,7 +22,8 @@ FILLER = _set(
     octopus octo deploy deploys deployed deploying deployment deployments project projects proj prj
     app apps application applications pipeline pipelines setup config configuration
     which what where when who how there here about around ready properly correctly well best practice
-    practices good right proper default defaults nice clean usual regular""".replace("please-please", "")
+    practices good right proper default defaults nice clean usual regular style approach strategy pattern way
+    kind type sort""".replace("please-please", "")
 )
 
 # Words that end an unquoted value ("for the orders api *on* k8s", "group Payments *with* ...").
