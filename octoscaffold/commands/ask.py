@@ -18,10 +18,14 @@ class TerminalAsker:
     def name(self, guess: str | None) -> str | None:
         return click.prompt("The prompt names no project. Project name", default=guess or None, err=True)
 
-    def kind(self, options: list[str], guess: str | None, why: str) -> str | None:
-        click.echo(f"{why[0].upper()}{why[1:]}. Kinds: {', '.join(options)}", err=True)
+    def kind(self, options: list[str], everything: list[str], why: str) -> str | None:
+        click.echo(f"{why[0].upper()}{why[1:]}. Closest: {', '.join(options)}", err=True)
         return click.prompt(
-            "Kind of project", type=click.Choice(options) if len(options) > 1 else str, default=guess, err=True
+            "Kind of project (any catalog id)",
+            type=click.Choice(everything),
+            default=options[0] if options else None,
+            show_choices=False,
+            err=True,
         )
 
     def confirm_kind(self, kind: str, typed: str) -> bool:

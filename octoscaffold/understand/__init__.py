@@ -56,7 +56,7 @@ class Asker(Protocol):
 
     def name(self, guess: str | None) -> str | None: ...
 
-    def kind(self, options: list[str], guess: str | None, why: str) -> str | None: ...
+    def kind(self, options: list[str], everything: list[str], why: str) -> str | None: ...
 
     def confirm_kind(self, kind: str, typed: str) -> bool: ...
 
@@ -115,7 +115,7 @@ def understand(
 def _ask(reading: Reading, catalog: Catalog, ask: Asker) -> None:
     """On a terminal: ask for a missing name or kind, and confirm a kind read from a misspelling."""
     if "template" in reading.missing and reading.about_deployment:
-        chosen = ask.kind(reading.suggestions or catalog.ids(), None, "the prompt names no kind of project")
+        chosen = ask.kind(reading.suggestions or catalog.ids()[:3], catalog.ids(), "the prompt names no kind of project")
         if chosen:
             reading.settle("template", catalog.get(chosen).id)
     elif reading.typed_kind and "template" in reading.guesses:
@@ -123,7 +123,7 @@ def _ask(reading: Reading, catalog: Catalog, ask: Asker) -> None:
         if ask.confirm_kind(kind, reading.typed_kind):
             reading.settle("template", kind)
         else:
-            chosen = ask.kind(catalog.ids(), None, f"not {kind}")
+            chosen = ask.kind([k for k in reading.suggestions if k != kind][:3] or catalog.ids()[:3], catalog.ids(), f"not {kind}")
             if chosen:
                 reading.settle("template", catalog.get(chosen).id)
     if "name" in reading.missing and "template" not in reading.missing and not reading.name_problem:

@@ -141,3 +141,11 @@ def test_yes_never_asks_even_on_a_terminal(clean_env, tmp_path):
     code, output = _run_in_terminal(["plan", "--yes", "a lambda in the group Payments"], [], tmp_path)
     assert code == 2
     assert "Project name" not in output and "the prompt names no project" in output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_terminal_chooses_the_kind_the_prompt_lacks(clean_env, tmp_path):
+    code, output = _run_in_terminal(["plan", "--format", "json", "a python web app on azure called portal"], ["azure-web-app"], tmp_path)
+    assert code == 0, output
+    assert "The prompt names no kind of project. Closest: azure-web-app" in output
+    assert '"template": "azure-web-app"' in output
