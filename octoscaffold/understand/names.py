@@ -234,15 +234,10 @@ class Names:
             before = tokens[index].low if index >= 0 else ""
             definite = before in ("the", "our", "my", "their", "your") or before.endswith("'s")
             shaped = taken[0].kind == "quoted" or any(t.slug_like or t.capitalised and t.low not in FILLER for t in taken)
-            if index >= 0 and tokens[index].capitalised and shaped and not taken[0].kind == "quoted":
-                # "Create Orders API k8s project": the capital of a sentence's first word is no clue
-                pass
             alone = index < 0 and len(taken) == 1  # "networking terraform", "grafana docker"
             if alone and not shaped and not last_resort:
                 continue
             if not (shaped or definite or alone or len(taken) >= 2) or not self._usable_name(taken):
-                continue
-            if taken[0].capitalised and index < 0 and len(taken) == 1 and taken[0].low in VERBS:
                 continue
             prompt.use(taken[0].start, taken[-1].end)
             lower = taken[0].kind != "quoted" and all(t.text == t.low for t in taken)
