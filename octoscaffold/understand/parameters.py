@@ -176,9 +176,13 @@ def _by_cue(prompt: Prompt, cue: str, definition: ParameterDef, hint: PromptHint
     return None
 
 
+_ANY_UNIT = "|".join(sorted({u for table in _UNITS.values() for u in table}, key=len, reverse=True))
+
+
 def _integer(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint: PromptHint):
     units = "|".join(sorted(_UNITS.get(hint.unit or "", {}), key=len, reverse=True))
-    unit = rf"(?:\s*(?P<unit>{units})\b)?" if units else ""
+    # A number in another kind of unit ("30 MB" for minutes) is not this parameter's.
+    unit = rf"(?:\s*(?P<unit>{units})\b)?(?!\s*(?:{_ANY_UNIT})\b)" if units else rf"(?!\s*(?:{_ANY_UNIT})\b)"
     after = _rx(rf"^{_BEFORE_NUMBER}{_NUMBER}{unit}(?!\w|\.\d)").search(prompt.text[end:])
     if after and prompt.free(end, end + after.end()):
         value = _number(after.group("num"), after.groupdict().get("unit"), hint.unit)
