@@ -27,7 +27,8 @@ _NAME_CUE = _rx(
 # "runbooks called X", "a group named Y": the name of something else.
 _OTHER_THING = _rx(
     r"\b(?:runbooks?|group|space|lifecycle|pool|team|tenants?|customers|environments?|envs?|steps?|variables?|feed|"
-    r"account|trigger|channel|database|db|bucket|repo|repository|branch|folder|namespace|app\s+pool)\s*$"
+    r"account|trigger|channel|database|db|bucket|repo|repository|branch|folder|namespace|app\s+pool|slot|queue|"
+    r"topic|table|image|chart|container)\s*$"
 )
 _AS_CUE = _rx(
     r"(?<!such )(?<!well )(?<!same )(?<!run )(?<!runs )(?<!running )(?<!start )(?<!starts )(?<!log in )(?<!login )"

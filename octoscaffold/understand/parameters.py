@@ -250,6 +250,7 @@ def _boolean(prompt: Prompt, start: int, end: int, definition: ParameterDef, hin
     else:
         span = _with_negation(prompt, start, end)
     prompt.use(*span)
+    prompt.reread_spans.append(span)
     return value
 
 
@@ -292,6 +293,15 @@ _NOT_VALUES = frozenset("and or with for to in on the a an please pls it this th
 
 def _string(prompt: Prompt, start: int, end: int, definition: ParameterDef, hint: PromptHint):
     token = _value_token(prompt, end)
+    if token is None and hint.pattern:
+        # "a 10m timeout": a value of the parameter's own shape right before its cue
+        index = prompt.index_before(start)
+        while index >= 0 and prompt.tokens[index].low in ("a", "an", "the"):
+            index -= 1
+        before = prompt.tokens[index] if index >= 0 else None
+        if before is not None and prompt.free_token(index) and _rx(rf"^(?:{hint.regex()})$").match(before.text):
+            prompt.use(before.start, end)
+            return _matched(_rx(rf"^(?:{hint.regex()})$").match(before.text))
     if token is None:
         return None
     value = token.text

@@ -49,8 +49,8 @@ EXAMPLE = """describe the project, e.g. 'Create an AWS Lambda project called "My
 # -- what a prompt may say, as patterns over the normalised text -----------------------------------
 
 _ENV_CUE = _rx(
-    r"\b(?:envs?|environments?|stages|lifecycle\s+(?:of|with)|(?:lifecycle|environments?|envs?)\s*(?::|=|are|is|should\s+be|will\s+be|like)"
-    r"|(?:environment|env)\s+list)\s*(?::)?\s*"
+    r"\b(?:(?:environment|env)\s+list|envs?|environments?|stages|lifecycle\s+(?:of|with)|lifecycle(?=\s*(?::|=)))"
+    r"(?:\s*(?::|=|\bare\b|\bis\b|should\s+be|will\s+be|like))*\s*"
 )
 _ENV_AFTER = _rx(r"\b(?:envs?|environments?|stages)\b")
 _MOVE = _rx(

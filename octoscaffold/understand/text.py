@@ -88,6 +88,7 @@ class Prompt:
     tokens: list[Token] = field(default_factory=list)
     used: list[tuple[int, int]] = field(default_factory=list)
     kind_spans: list[tuple[int, int]] = field(default_factory=list)  # the words that chose the kind
+    reread_spans: list[tuple[int, int]] = field(default_factory=list)  # words of a switch parameter
     _bounds: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []), repr=False)
 
     @classmethod
@@ -97,8 +98,11 @@ class Prompt:
     # -- spans -------------------------------------------------------------------------------
 
     def free(self, start: int, end: int, *, besides_kind: bool = False) -> bool:
-        """Nothing used there yet (with `besides_kind`, the kind's own words may be reused)."""
-        spans = [s for s in self.used if s not in self.kind_spans] if besides_kind else self.used
+        """Nothing used there yet. With `besides_kind`, words that may be read twice are ignored:
+        the kind's own ("without CloudFront" on a CloudFront site) and a switch's ("a staging
+        slot named preprod")."""
+        shared = self.kind_spans + self.reread_spans
+        spans = [s for s in self.used if s not in shared] if besides_kind else self.used
         return all(end <= a or start >= b for a, b in spans)
 
     def use(self, start: int, end: int) -> None:
