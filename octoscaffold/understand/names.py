@@ -28,7 +28,7 @@ _NAME_CUE = _rx(
 _OTHER_THING = _rx(
     r"\b(?:runbooks?|group|space|lifecycle|pool|team|tenants?|customers|environments?|envs?|steps?|variables?|feed|"
     r"account|trigger|channel|database|db|bucket|repo|repository|branch|folder|namespace|app\s+pool|slot|queue|"
-    r"topic|table|image|chart|container)\s*$"
+    r"topic|table)\s*$"
 )
 _AS_CUE = _rx(
     r"(?<!such )(?<!well )(?<!same )(?<!run )(?<!runs )(?<!running )(?<!start )(?<!starts )(?<!log in )(?<!login )"
