@@ -214,6 +214,7 @@ def main() -> None:
     parser.add_argument("--sets", help="comma-separated set names (default: dev and every set under tests)")
     parser.add_argument("--limit", type=int, help="only the first N cases of each set")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
+    parser.add_argument("--readers", default="rules,model alone,hybrid", help="comma-separated: rules, model alone, hybrid")
     args = parser.parse_args()
 
     python = venv_python(args.venv)
@@ -257,7 +258,10 @@ def main() -> None:
             return model_alone(prompt, catalog, settings)
 
         for set_name, cases in sets:
-            for name, plan, rec in (("rules", rules, None), ("model alone", alone, recorder), ("hybrid", hybrid, recorder)):
+            readers = (("rules", rules, None), ("model alone", alone, recorder), ("hybrid", hybrid, recorder))
+            for name, plan, rec in readers:
+                if name not in args.readers.split(","):
+                    continue
                 result = evaluate(name, cases, plan, rec, not args.quiet)
                 rows.append((set_name, name, result))
     finally:

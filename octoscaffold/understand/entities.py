@@ -14,13 +14,13 @@ from octoscaffold.understand.text import CLAUSE_END, Token, entity_case
 from octoscaffold.understand.words import DETERMINERS, FILLER, LEADING, STOP, VERBS
 
 _TAIL = r"(?:\s*(?::|=|\bis\b|\bare\b|called|named|should\s+be|will\s+be|would\s+be|must\s+be|shall\s+be|please|pls|of))*\s*"
-_GROUP_CUE = _rx(rf"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp){_TAIL}")
+_GROUP_CUE = _rx(rf"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp)\b{_TAIL}")
 _GROUP_AFTER = _rx(r"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp)\b")
-_SPACE_CUE = _rx(rf"\b(?:octopus\s+)?space{_TAIL}")
+_SPACE_CUE = _rx(rf"\b(?:octopus\s+)?space\b{_TAIL}")
 _SPACE_AFTER = _rx(r"\bspace\b")
-_LIFECYCLE_CUE = _rx(rf"\blifecycle{_TAIL}")
+_LIFECYCLE_CUE = _rx(rf"\blifecycle\b{_TAIL}")
 _LIFECYCLE_AFTER = _rx(r"\blifecycle\b")
-_POOL_CUE = _rx(rf"\b(?:worker\s+pool|workerpool|pool){_TAIL}")
+_POOL_CUE = _rx(rf"\b(?:worker\s+pool|workerpool|pool)\b{_TAIL}")
 _POOL_AFTER = _rx(r"\b(?:worker\s+pool|workers?\s+pool|pool)\b")
 _DESCRIPTION = _rx(r"\b(?:description|desc|described\s+as|describe\s+it\s+as)\s*(?::|=|is)?\s*")
 _TEAM_CUE = _rx(

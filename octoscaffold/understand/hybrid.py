@@ -37,7 +37,17 @@ _ABOUT = {
     "approval": "false if the request says there should be no manual approval, else null",
     "security_scan": "false if the request says there should be no security or vulnerability scan, else null",
 }
+# What words not understood must speak of before a field is asked about: the model explains
+# words the rules could not read, it does not read the prompt again.
 _TOPIC_WORDS = {
+    "environments": re.compile(
+        r"\b(?:env\w*|stages?|deploy\w*|promot\w*|go(?:es|ing)?\s+to|reach\w*|hits?|then|first|later|after|before"
+        r"|dev\w*|test\w*|qa|uat|stag\w*|prod\w*|live|sandbox|preprod|->)\b|->|→",
+        re.IGNORECASE,
+    ),
+    "tenants": re.compile(r"\b(?:tenant\w*|customer\w*|client\w*)\b", re.IGNORECASE),
+    "group": re.compile(r"\bgroup\w*\b", re.IGNORECASE),
+    "space": re.compile(r"\bspaces?\b", re.IGNORECASE),
     "approval": re.compile(r"approv|sign.?off|gate|manual", re.IGNORECASE),
     "security_scan": re.compile(r"scan|secur|vuln|trivy|cve|sbom", re.IGNORECASE),
 }
@@ -51,18 +61,18 @@ def questions(reading: Reading) -> list[str]:
         fields.append("name")
     if "template" in reading.missing or "template" in reading.guesses:
         fields.append("template")
-    if reading.leftovers:
-        if not data.get("lifecycle", {}).get("environments"):
-            fields.append("environments")
-        if not data.get("tenancy", {}).get("tenants"):
-            fields.append("tenants")
-        for key in ("group", "space"):
-            if key not in data["project"]:
-                fields.append(key)
-        if data.get("approval", {}).get("enabled") is None:
-            fields.append("approval")
-        if "security_scan" not in data:
-            fields.append("security_scan")
+    leftovers = " ".join(reading.unread)
+    open_fields = {
+        "environments": not data.get("lifecycle", {}).get("environments"),
+        "tenants": not data.get("tenancy", {}).get("tenants"),
+        "group": "group" not in data["project"],
+        "space": "space" not in data["project"],
+        "approval": data.get("approval", {}).get("enabled") is None,
+        "security_scan": "security_scan" not in data,
+    }
+    for field, is_open in open_fields.items():
+        if is_open and _TOPIC_WORDS[field].search(leftovers):
+            fields.append(field)
     return fields
 
 
@@ -113,8 +123,8 @@ def user_text(reading: Reading, fields: list[str]) -> str:
     lines = [f"Request: {data['prompt']}"]
     if sure:
         lines.append("Already read: " + "; ".join(sure))
-    if reading.leftovers:
-        lines.append("Not understood: " + "; ".join(w.split(": ", 1)[1] for w in reading.leftovers))
+    if reading.unread:
+        lines.append("Not understood: " + "; ".join(reading.unread))
     lines.append("Questions:")
     lines += [f"- {field}: {_ABOUT[field]}" for field in fields]
     return "\n".join(lines)
@@ -192,15 +202,19 @@ def merge(reading: Reading, answer: dict[str, Any], fields: list[str]) -> None:
         reading.guesses[path] = f"the model read {label}"
         used_words.extend(_words(" ".join(value) if isinstance(value, list) else str(value)))
 
+    leftovers = " ".join(reading.unread)
     name = answer.get("name") if "name" in fields else None
     if isinstance(name, str) and name.strip():
         name = name.strip().strip("\"'")
+        guess = reading.data["project"].get("name")
         if not written(name, prompt):
             notes.append(f'the model answered the name "{name}", which the prompt does not contain; not used')
-        elif slugify(reading.data["project"].get("name") or "") != slugify(name):
+        elif guess is None:
             take("project.name", name, f'the project name "{name}"')
-        else:
+        elif slugify(guess) == slugify(name):
             reading.guesses.pop("project.name", None)  # the model agrees with the rules' guess
+        else:
+            notes.append(f'the model suggested the name "{name}" instead; kept "{guess}"')
     kind = answer.get("template") if "template" in fields else None
     if isinstance(kind, str):
         if "template" in reading.missing:
@@ -211,20 +225,19 @@ def merge(reading: Reading, answer: dict[str, Any], fields: list[str]) -> None:
             notes.append(f"the model suggested the kind {kind} instead; kept {reading.data['template']}")
     for key, path in (("environments", "lifecycle.environments"), ("tenants", "tenancy.tenants")):
         values = [v.strip() for v in answer.get(key) or [] if isinstance(v, str) and v.strip()] if key in fields else []
-        if values and all(written(v, prompt) for v in values):
+        if values and all(written(v, leftovers) for v in values):
             take(path, values, f"{key} {', '.join(values)}")
             if key == "tenants" and reading.data.get("tenancy", {}).get("mode") is None:
                 reading.data["tenancy"]["mode"] = "tenanted"
         elif values:
-            notes.append(f"the model answered {key} {', '.join(values)}, not all written in the prompt; not used")
+            notes.append(f"the model answered {key} {', '.join(values)}, not all among the words not understood; not used")
     for key in ("group", "space"):
         value = answer.get(key) if key in fields else None
         if isinstance(value, str) and value.strip():
-            if written(value, prompt):
+            if written(value, leftovers):
                 take(f"project.{key}", value.strip(), f'the {key} "{value.strip()}"')
             else:
-                notes.append(f'the model answered the {key} "{value}", which the prompt does not contain; not used')
-    leftovers = " ".join(reading.leftovers)
+                notes.append(f'the model answered the {key} "{value}", not among the words not understood; not used')
     for key, path in (("approval", "approval.enabled"), ("security_scan", "security_scan.enabled")):
         if key in fields and answer.get(key) is False and _TOPIC_WORDS[key].search(leftovers):
             take(path, False, f"{key.replace('_', ' ')} switched off")
@@ -238,4 +251,5 @@ def merge(reading: Reading, answer: dict[str, Any], fields: list[str]) -> None:
     reading.warnings = [
         w for w in reading.warnings if not (w.startswith("not understood") and explains(w.split(": ", 1)[1]))
     ]
+    reading.unread = [fragment for fragment in reading.unread if not explains(fragment)]
     reading.warnings += notes

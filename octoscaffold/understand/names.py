@@ -19,7 +19,7 @@ from octoscaffold.understand.text import CLAUSE_END, Token, name_case
 from octoscaffold.understand.words import DETERMINERS, ENVIRONMENT_WORDS, FILLER, PLATFORMS, STAGES, STOP, TECH, VERBS
 
 _NAME_CUE = _rx(
-    r"\b(?:called|named|titled|title\s+it|dubbed|labell?ed|known\s+as|call\s+(?:it|this|the\s+project)|call(?=\s+\")|name\s+(?:it|this|the\s+project|(?=project\b)project)"
+    r"\b(?:called|named|titled|title\s+it|dubbed|labell?ed|known\s+as|calls?\s+(?:it|this|the\s+project)|call(?=\s+\")|name\s+(?:it|this|the\s+project|(?=project\b)project)"
     r"|give\s+it\s+(?:the\s+)?name|name(?=\s+\")|(?<![\w-])(?<!the )name(?=\s+(?!(?:is|it|of|the|for|should|will|must|and|to|yet|later|soon|now|today|tbd|tba|here|there|please|pls|this|that|whatever|something|anything)\b)[\w\"])|(?:its|the\s+project'?s?)\s+name\s*(?::|=|is|should\s+be)?"
     r"|(?:project\s+|app\s+)?name\s*(?::|=|is|should\s+be|will\s+be|would\s+be|shall\s+be|of)"
     r"|with\s+(?:the\s+)?name(?:\s+of)?|by\s+the\s+name(?:\s+of)?|under\s+the\s+name)(?=\s|$|\W)\s*:?\s*"

@@ -155,6 +155,7 @@ class Reading:
     name_guess: str | None = None
     name_problem: str | None = None  # why no name could be chosen, when there is more to say
     suggestions: list[str] = field(default_factory=list)  # kinds, when none was named
+    unread: list[str] = field(default_factory=list)  # the words no rule understood, fragment by fragment
     about_deployment: bool = True  # False: the prompt says nothing about deploying software
     typed_kind: str | None = None  # the misspelt word a kind was guessed from
 
@@ -326,9 +327,10 @@ class _Reader(Names, Entities, Runbooks):
         if template is not None:
             self._platform_words(template)
         self.reading.about_deployment = bool(_ABOUT_DEPLOYMENT.search(prompt.text)) or kind.template_id is not None
+        self.reading.unread = prompt.leftovers()
         self.reading.warnings += [
             f'not understood: "{fragment}"' if '"' not in fragment else f"not understood: {fragment}"
-            for fragment in prompt.leftovers()
+            for fragment in self.reading.unread
         ]
 
     # -- names -------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ STOP = _set(
     should must will would can could need needs want wants has have having with it its this please
     project projects proj pipeline if because since after before first then
     finally only both each every all skip skipping drop disable disabled enable enabled turn off
-    semver semantic versioning versions guided failure description desc we i you they he she us them me""".replace(" w/o", "")
+    semver semantic versioning versions guided failure description desc we i you they he she us them me
+    what how why whose whom""".replace(" w/o", "")
 )
 
 # Words that start a request or separate asks; never part of a name.

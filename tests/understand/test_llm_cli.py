@@ -10,7 +10,7 @@ from octoscaffold.cli import cli
 
 from .conftest import Reply, answer, completion, error
 
-OPEN = 'Create an AWS Lambda project in the project group "AWS" for the octopub pricing feed'  # the name is a guess
+OPEN = 'Create an AWS Lambda project in the project group "AWS" - internally we refer to it as pricefeed'  # no name
 SURE = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "AWS"'
 
 
@@ -20,16 +20,16 @@ def plan(server, *args: str, parser: str = "llm", prompt: str = OPEN):
 
 
 def test_plan_with_the_model(clean_env, llm_server):
-    llm_server.script(completion(answer(name="Pricing Feed")))
+    llm_server.script(completion(answer(name="pricefeed")))
     result = plan(llm_server)
     assert result.exit_code == 0, result.stderr
     spec = json.loads(result.stdout)
-    assert spec["project"]["name"] == "Pricing Feed"
+    assert spec["project"]["name"] == "pricefeed"
     assert spec["template"] == "aws-lambda"
     assert spec["lifecycle"]["environments"] == ["Development", "Test", "Production", "Security"]
     assert any(p["applied"] for p in spec["practices"])  # the policy resolved the spec
     assert "octoscaffold: understood by the rules parser and the model m" in result.stderr
-    assert 'octoscaffold: warning: the model read the project name "Pricing Feed"' in result.stderr
+    assert 'octoscaffold: warning: the model read the project name "pricefeed"' in result.stderr
     assert "hint:" not in result.stderr  # no hint to configure the model already used
 
 
@@ -51,7 +51,7 @@ def test_auto_with_a_model_in_the_repository_config(clean_env, llm_server, tmp_p
         f'[llm]\nmodel = "repo-model"\nbase_url = "{llm_server.url}"\n', encoding="utf-8"
     )
     clean_env.setenv("OPENAI_API_KEY", "sk-must-not-leak")
-    llm_server.script(completion(answer(name="Pricing Feed")))
+    llm_server.script(completion(answer(name="pricefeed")))
     result = CliRunner().invoke(cli, ["plan", "--format", "json", OPEN])
     assert result.exit_code == 0, result.stderr
     (sent,) = llm_server.requests
@@ -62,9 +62,9 @@ def test_auto_with_a_model_in_the_repository_config(clean_env, llm_server, tmp_p
 def test_auto_falls_back_to_the_rules_when_the_model_fails(clean_env, llm_server):
     clean_env.setenv("OCTOSCAFFOLD_LLM_RETRIES", "0")
     llm_server.script(error(503, "overloaded"))
-    result = plan(llm_server, parser="auto")
+    result = plan(llm_server, parser="auto", prompt='Create an AWS Lambda project in the project group "AWS" for the octopub pricing feed')
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["project"]["name"] == "Octopub Pricing Feed"
+    assert json.loads(result.stdout)["project"]["name"] == "Octopub Pricing Feed"  # the rules' guess
     assert "warning: the model gave no usable answer (" in result.stderr
     assert "HTTP 503: overloaded" in result.stderr and "used the rules alone" in result.stderr
 
@@ -101,7 +101,7 @@ def test_no_name_anywhere_is_exit_2(clean_env, llm_server):
 
 
 def test_strict_refuses_what_the_model_guessed(clean_env, llm_server):
-    llm_server.script(completion(answer(name="Pricing Feed")))
+    llm_server.script(completion(answer(name="pricefeed")))
     result = plan(llm_server, "--strict")
     assert result.exit_code == 2
     assert "--strict: the prompt left 1 warning" in result.stderr
@@ -122,7 +122,7 @@ def test_connection_refused_is_exit_3(clean_env, closed_port):
 def test_timeout_from_the_environment_is_exit_3(clean_env, llm_server):
     clean_env.setenv("OCTOSCAFFOLD_LLM_TIMEOUT", "0.2")
     clean_env.setenv("OCTOSCAFFOLD_LLM_RETRIES", "0")
-    llm_server.script(Reply(delay=0.6, body=completion(answer(name="Pricing Feed")).body))
+    llm_server.script(Reply(delay=0.6, body=completion(answer(name="pricefeed")).body))
     result = plan(llm_server)
     assert result.exit_code == 3
     assert "did not answer within 0.2 s" in result.stderr

@@ -58,9 +58,9 @@ def test_only_the_open_questions_are_asked(clean_env):
     assert questions(read(TYPO, SMALL_CATALOG)) == ["template"]
     assert questions(read(GUESSED_NAME, SMALL_CATALOG)) == ["name"]
     assert questions(read('Create a lambda project in the project group "AWS"', SMALL_CATALOG)) == ["name"]
-    assert questions(read(LEFTOVER, SMALL_CATALOG)) == [
-        "environments", "tenants", "group", "space", "approval", "security_scan",
-    ]
+    assert questions(read(LEFTOVER, SMALL_CATALOG)) == ["environments"]  # the words not understood speak of them
+    slack = read('Create a lambda project called "OctoPub SAM" and ping Slack', SMALL_CATALOG)
+    assert slack.leftovers and questions(slack) == []  # nothing the compact schema could hold
     assert questions(read(SURE, SMALL_CATALOG)) == []
 
 
@@ -134,11 +134,22 @@ def test_a_kind_the_model_disputes_stays_the_rules_one_and_is_said(clean_env, ll
     assert any("lamda" in w for w in reading.all_warnings())  # still a guess
 
 
-def test_a_name_written_in_the_prompt_is_taken_and_said(clean_env, llm_server):
+NO_NAME = 'Create a lambda project in the project group "AWS" - internally we refer to it as pricefeed'
+
+
+def test_a_missing_name_written_in_the_prompt_is_taken_and_said(clean_env, llm_server):
+    llm_server.script(completion(answer(name="pricefeed")))
+    reading = consulted(llm_server, NO_NAME)
+    assert reading.data["project"]["name"] == "pricefeed" and "name" not in reading.missing
+    assert reading.guesses["project.name"] == 'the model read the project name "pricefeed"'
+
+
+def test_a_guessed_name_the_model_disputes_stays_and_is_said(clean_env, llm_server):
     llm_server.script(completion(answer(name="octopub sam")))
     reading = consulted(llm_server, GUESSED_NAME)
-    assert reading.data["project"]["name"] == "octopub sam"
-    assert reading.guesses["project.name"] == 'the model read the project name "octopub sam"'
+    assert reading.data["project"]["name"] == "Octopub Sam Backend"
+    assert 'the model suggested the name "octopub sam" instead; kept "Octopub Sam Backend"' in reading.warnings
+    assert "project.name" in reading.guesses  # still a guess
 
 
 def test_a_name_the_model_agrees_with_is_no_longer_a_guess(clean_env, llm_server):
@@ -171,19 +182,27 @@ def test_environments_from_words_not_understood(clean_env, llm_server):
 
 
 def test_invented_values_are_not_used(clean_env, llm_server):
-    reply = answer(
-        environments=["Dev", "Prod"], tenants=["Acme"], group="Platform", space="Ops", approval=False, security_scan=False
-    )
+    prompt = 'Create a lambda project called "OctoPub SAM"; whatever grouping the Sandbox folks like, tenants and then Live'
+    reading = read(prompt, SMALL_CATALOG)
+    assert questions(reading) == ["environments", "tenants", "group"]
+    reply = answer(environments=["Dev", "Prod"], tenants=["Acme"], group="Platform", space="Ops", approval=False)
     llm_server.script(completion(reply))
-    spec, _ = spec_of(llm_server, LEFTOVER)
-    assert spec.lifecycle.environments == []  # unresolved: the policy fills the default
-    assert (spec.project.group, spec.project.space) == ("Default Project Group", "Default")
-    assert spec.tenancy.tenants == []
-    assert spec.approval.enabled is True and spec.security_scan.enabled is True  # the prompt never said so
-    said = " ".join(spec.warnings)
-    assert "environments Dev, Prod, not all written in the prompt; not used" in said
-    assert 'the group "Platform", which the prompt does not contain' in said
-    assert any(w.startswith("not understood") for w in spec.warnings)
+    consult(reading, SMALL_CATALOG, settings(llm_server), retry=FAST)
+    data = reading.data
+    assert "environments" not in data.get("lifecycle", {}) and "tenancy" not in data
+    assert "group" not in data["project"] and "space" not in data["project"]  # space was never asked
+    assert "approval" not in data
+    said = " ".join(reading.warnings)
+    assert "environments Dev, Prod, not all among the words not understood; not used" in said
+    assert 'the group "Platform", not among the words not understood; not used' in said
+    assert reading.leftovers  # still said
+
+
+def test_a_value_from_a_word_the_rules_understood_is_not_used(clean_env, llm_server):
+    """The model explains words the rules could not read; it does not read the prompt again."""
+    llm_server.script(completion(answer(environments=["OctoPub SAM", "Live"])))
+    reading = consulted(llm_server, LEFTOVER)
+    assert "environments" not in reading.data.get("lifecycle", {})
 
 
 def test_a_switch_is_turned_off_only_when_the_prompt_speaks_of_it(clean_env, llm_server):
