@@ -209,6 +209,8 @@ def merge(reading: Reading, answer: dict[str, Any], fields: list[str]) -> None:
         guess = reading.data["project"].get("name")
         if not written(name, prompt):
             notes.append(f'the model answered the name "{name}", which the prompt does not contain; not used')
+        elif guess is None and not (written(name, leftovers) and len(_words(name)) <= 6):
+            notes.append(f'the model answered the name "{name}", not among the words not understood; not used')
         elif guess is None:
             take("project.name", name, f'the project name "{name}"')
         elif slugify(guess) == slugify(name):
@@ -217,7 +219,9 @@ def merge(reading: Reading, answer: dict[str, Any], fields: list[str]) -> None:
             notes.append(f'the model suggested the name "{name}" instead; kept "{guess}"')
     kind = answer.get("template") if "template" in fields else None
     if isinstance(kind, str):
-        if "template" in reading.missing:
+        if "template" in reading.missing and kind not in reading.suggestions:
+            notes.append(f"the model answered the kind {kind}, which nothing in the prompt points to; not used")
+        elif "template" in reading.missing:
             take("template", kind, f"the kind {kind}")
         elif reading.data.get("template") == kind:
             reading.guesses.pop("template", None)

@@ -417,4 +417,6 @@ def _suggestions(prompt: Prompt, masked: str, index: _Index) -> list[str]:
         if sharing and len(sharing) <= 8:
             for kind in sharing:
                 scores[kind] = scores.get(kind, 0) + 1 / len(sharing)
-    return [k for k, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))][:3]
+    # Only kinds with some evidence: a misspelt keyword, half a keyword phrase, or two words only
+    # their descriptions use; "a COBOL batch job" suggests nothing.
+    return [k for k, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2][:3]

@@ -478,3 +478,18 @@ def test_progress_wraps_each_wait(clean_env, llm_server):
     assert shown[0] == "Asking test-model"
     assert "retrying" in shown[1]
     assert shown[2] == "Asking test-model"
+
+
+def test_a_kind_nothing_points_to_is_not_taken(clean_env, llm_server):
+    """"a COBOL mainframe project": the rules find no kind and suggest none; a model's pick is a guess
+    without evidence, so the prompt is still refused."""
+    llm_server.script(completion(answer(template="script")))
+    with pytest.raises(PromptError, match="no template in the catalog"):
+        spec_of(llm_server, 'Create a Mainframe COBOL project called "Ledger Batch"')
+
+
+def test_a_name_made_of_words_already_read_is_not_taken(clean_env, llm_server):
+    prompt = 'lambda project in the project group "AWS", envs dev and prod'
+    llm_server.script(completion(answer(name="lambda project")))
+    with pytest.raises(PromptError, match="names no project"):
+        spec_of(llm_server, prompt)
