@@ -401,7 +401,7 @@ def _suggestions(prompt: Prompt, masked: str, index: _Index) -> list[str]:
     scores: dict[str, float] = {}
     for key, keywords in index.by_key.items():
         for keyword in keywords:
-            parts = re.findall(r"[a-z0-9]+", keyword.phrase.lower())
+            parts = [p for p in re.findall(r"[a-z0-9]+", keyword.phrase.lower()) if p not in FILLER]
             if len(parts) > 1:
                 share = sum(p in every for p in parts) / len(parts)
                 if share >= 0.5:
