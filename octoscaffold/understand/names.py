@@ -271,7 +271,7 @@ class Names:
             after = tokens[index + step]
             shaped = after.kind == "quoted" or after.slug_like or (
                 after.capitalised and after.low not in STOP | ENVIRONMENT_WORDS | PLATFORMS
-            )
+            ) or step == 2 and after.low in DETERMINERS  # "first project: the checkout frontend"
             if shaped:
                 found = self._read_name(index + step)
                 if found and self._usable_name(found[0]):

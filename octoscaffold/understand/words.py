@@ -23,7 +23,7 @@ FILLER = _set(
     app apps application applications pipeline pipelines setup config configuration
     which what where when who how there here about around ready properly correctly well best practice
     practices good right proper default defaults nice clean usual regular style approach strategy pattern way
-    kind type sort""".replace("please-please", "")
+    kind type sort help helps running runs starts started serves served hosted hosting adopting using""".replace("please-please", "")
 )
 
 # Words that end an unquoted value ("for the orders api *on* k8s", "group Payments *with* ...").
