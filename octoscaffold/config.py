@@ -9,7 +9,8 @@
 [llm]
 model = "gpt-4o-mini"
 base_url = "http://localhost:11434/v1"   # any OpenAI-compatible endpoint
-timeout = 60                             # seconds per request
+timeout = 60                             # seconds a request may take in all (300 for a local server)
+deadline = 180                           # seconds the model may take for one command (600 local)
 retries = 2                              # after a 429, 5xx, timeout or connection error
 max_tokens = 2000
 response_format = "auto"                 # auto | json_schema | json_object
@@ -31,7 +32,12 @@ from urllib.parse import urlsplit
 from octoscaffold.errors import UserError
 
 CONFIG_NAME = ".octoscaffold.toml"
-KEYS = {"model", "base_url", "timeout", "retries", "max_tokens", "response_format", "azure_endpoint", "api_version"}
+KEYS = {
+    "model", "base_url", "timeout", "deadline", "retries", "max_tokens", "response_format", "azure_endpoint", "api_version",
+}
+# Defaults that fit where the model runs: a small model on a laptop's CPU needs longer.
+TIMEOUT, LOCAL_TIMEOUT = 60.0, 300.0
+DEADLINE, LOCAL_DEADLINE = 180.0, 600.0
 RESPONSE_FORMATS = ("auto", "json_schema", "json_object")
 DEFAULT_AZURE_API_VERSION = "2024-10-21"
 # Sent when no key may be sent: local servers (Ollama, vLLM, llama.cpp) accept any key.
@@ -51,6 +57,7 @@ class LLMSettings:
     retries: int = 2
     max_tokens: int = 2000
     response_format: str = "auto"
+    deadline: float = DEADLINE
 
     @property
     def azure(self) -> bool:
@@ -65,6 +72,30 @@ class LLMSettings:
     def is_openai(self) -> bool:
         """Whether requests go to OpenAI's own API (or Azure OpenAI), which know every option."""
         return self.azure or is_openai_url(self.base_url)
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the model runs on this machine or the local network (Ollama, llama.cpp...)."""
+        return not self.azure and is_local_url(self.base_url)
+
+
+def is_local_url(url: str | None) -> bool:
+    """localhost, a loopback or private address, or a `.local` / `.internal` name."""
+    import ipaddress
+
+    if not url:
+        return False
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    if host in ("localhost", "host.docker.internal") or host.endswith((".local", ".localhost", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
 
 
 def is_openai_url(url: str | None) -> bool:
@@ -151,6 +182,7 @@ def llm_settings(
     azure, azure_source = pick(None, "AZURE_OPENAI_ENDPOINT", "azure_endpoint")
     api_version, _ = pick(None, "OPENAI_API_VERSION", "api_version")
     timeout, _ = pick(None, "OCTOSCAFFOLD_LLM_TIMEOUT", "timeout")
+    deadline, _ = pick(None, "OCTOSCAFFOLD_LLM_DEADLINE", "deadline")
     retries, _ = pick(None, "OCTOSCAFFOLD_LLM_RETRIES", "retries")
     max_tokens, _ = pick(None, "OCTOSCAFFOLD_LLM_MAX_TOKENS", "max_tokens")
     response_format, _ = pick(None, "OCTOSCAFFOLD_RESPONSE_FORMAT", "response_format")
@@ -160,6 +192,7 @@ def llm_settings(
         raise UserError(
             f"unknown response_format {response_format!r}", hint=f"use one of {', '.join(RESPONSE_FORMATS)}"
         )
+    local = bool(chosen_url) and is_local_url(str(chosen_url))
     return LLMSettings(
         model=str(chosen_model) if chosen_model else None,
         base_url=str(chosen_url).rstrip("/") if chosen_url else None,
@@ -167,7 +200,8 @@ def llm_settings(
         azure_endpoint=str(azure).rstrip("/") if azure else None,
         azure_endpoint_source=azure_source,
         api_version=str(api_version or DEFAULT_AZURE_API_VERSION),
-        timeout=_number(timeout, "timeout", 60.0),
+        timeout=_number(timeout, "timeout", LOCAL_TIMEOUT if local else TIMEOUT),
+        deadline=_number(deadline, "deadline", LOCAL_DEADLINE if local else DEADLINE),
         retries=_retries(retries),
         max_tokens=int(_number(max_tokens, "max_tokens", 2000)),
         response_format=response_format,

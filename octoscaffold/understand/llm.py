@@ -7,7 +7,12 @@ in `response_format.schema` with bounded strings). An answer that is not JSON or
 caller's check is sent back with the problem, at most twice. Every failure of the endpoint ends
 in an `LLMError` with one line, after a bounded number of retries.
 
-`openai` is imported only here, and only when a request is made.
+Time is bounded twice: `timeout` is a deadline for one request in all (a server that drips one
+byte a second is cut off like one that says nothing), and `deadline` for everything the model
+does in one command, waits between retries included. A request that timed out against a local
+server is not sent again: that server would still be busy with it, and a retry queues behind.
+
+`openai` and `httpx` are imported only here, and only when a request is made.
 """
 
 from __future__ import annotations
@@ -36,12 +41,100 @@ class RetryPolicy:
     answer_retries: int = 2  # invalid answers sent back to the model for correction
 
 
-# Endpoints that rejected `json_schema` in this process: later prompts go straight to JSON mode.
+# Endpoints that rejected `json_schema` in this process; the cache remembers them across runs.
 _JSON_MODE_ONLY: set[str] = set()
+_JSON_MODE_CACHE = "json-mode-endpoints.json"
+# An error message that names the response format: the server does not take `json_schema`.
+_ABOUT_FORMAT = ("response_format", "json_schema", "response format", "structured output", "schema")
 
 
 class _SchemaRejected(Exception):
     """The server refused the `json_schema` response format (400, 422, or a 500 naming it)."""
+
+
+def _json_mode_endpoints() -> set[str]:
+    from octoscaffold.cache import cache_dir, read_json
+
+    folder = cache_dir("llm")
+    data = read_json(folder / _JSON_MODE_CACHE) if folder else None
+    return set(data) if isinstance(data, list) and all(isinstance(e, str) for e in data) else set()
+
+
+def _remember_json_mode(endpoint: str) -> None:
+    from octoscaffold.cache import cache_dir, write_json
+
+    _JSON_MODE_ONLY.add(endpoint)
+    folder = cache_dir("llm")
+    if folder:
+        write_json(folder / _JSON_MODE_CACHE, sorted(_json_mode_endpoints() | {endpoint}))
+
+
+class _Clock:
+    """The command's deadline, and each request's: the earlier of the two ends a request."""
+
+    def __init__(self, settings: LLMSettings) -> None:
+        self.settings = settings
+        self.command_ends = time.monotonic() + settings.deadline
+        self.request_ends = self.command_ends
+
+    def start_request(self) -> None:
+        if time.monotonic() >= self.command_ends:
+            raise LLMError(
+                f"the model took longer than the deadline of {self.settings.deadline:g} s for this command",
+                hint="raise deadline (OCTOSCAFFOLD_LLM_DEADLINE) or use a faster model",
+            )
+        self.request_ends = min(time.monotonic() + self.settings.timeout, self.command_ends)
+
+    def left(self) -> float:
+        return max(self.request_ends - time.monotonic(), 0.0)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(max(min(seconds, self.command_ends - time.monotonic()), 0.0))
+
+
+def _httpx() -> Any:
+    """The HTTP library the installed openai client is built on (httpx, or its successor httpx2)."""
+    try:
+        import httpx2 as httpx
+    except ImportError:  # pragma: no cover - older openai releases
+        import httpx
+    return httpx
+
+
+def _http_client(clock: _Clock) -> Any:
+    """An HTTP client whose requests end at the clock's deadline, however slowly bytes arrive."""
+    httpx = _httpx()
+
+    class Body(httpx.SyncByteStream):
+        def __init__(self, stream: Any) -> None:
+            self.stream = stream
+
+        def __iter__(self):
+            for chunk in self.stream:
+                if clock.left() <= 0:
+                    raise httpx.ReadTimeout("the request's deadline passed while the answer was arriving")
+                yield chunk
+
+        def close(self) -> None:
+            self.stream.close()
+
+    class Transport(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            left = clock.left()
+            if left <= 0:
+                raise httpx.ConnectTimeout("the request's deadline passed before it was sent")
+            # No single wait may outlast the deadline either (a server that sends nothing at all).
+            request.extensions["timeout"] = {"connect": left, "read": left, "write": left, "pool": left}
+            response = super().handle_request(request)
+            return httpx.Response(
+                status_code=response.status_code,
+                headers=response.headers,
+                stream=Body(response.stream),
+                extensions=response.extensions,
+                request=request,
+            )
+
+    return httpx.Client(transport=Transport(), timeout=clock.settings.timeout, follow_redirects=False)
 
 
 class Chat:
@@ -62,8 +155,10 @@ class Chat:
         self.key = api_key_for(settings)
         mode = settings.response_format
         if mode == "auto":
-            mode = "json_object" if settings.endpoint in _JSON_MODE_ONLY else "json_schema"
+            known = settings.endpoint in _JSON_MODE_ONLY or settings.endpoint in _json_mode_endpoints()
+            mode = "json_object" if known else "json_schema"
         self.mode = mode
+        self.clock = _Clock(settings)
         self.system = ""
         self.schema: dict[str, Any] = {}
         self.turns: list[dict[str, str]] = []
@@ -100,7 +195,12 @@ class Chat:
     def _client(self) -> "OpenAI":
         import openai
 
-        common: dict[str, Any] = {"api_key": self.key, "max_retries": 0, "timeout": self.settings.timeout}
+        common: dict[str, Any] = {
+            "api_key": self.key,
+            "max_retries": 0,
+            "timeout": self.settings.timeout,
+            "http_client": _http_client(self.clock),
+        }
         if self.settings.azure:
             return openai.AzureOpenAI(
                 azure_endpoint=self.settings.azure_endpoint,
@@ -144,7 +244,7 @@ class Chat:
                     f"{self.settings.endpoint} does not accept the json_schema response format: {rejected}",
                     hint="set response_format = \"json_object\" in the [llm] settings",
                 ) from None
-            _JSON_MODE_ONLY.add(self.settings.endpoint)
+            _remember_json_mode(self.settings.endpoint)
             self.mode = "json_object"
             try:
                 return self._send(client)
@@ -156,13 +256,14 @@ class Chat:
         import openai
 
         where = self.settings.endpoint
-        label = f"Asking {self.settings.model}"
+        label = f"Asking {self.settings.model} (up to {self.settings.timeout:g} s)"
         for attempt in range(1, self.retry.attempts + 1):
             wait = self.retry.backoff * 2 ** (attempt - 1)
+            self.clock.start_request()
             try:
                 with self.progress(label):
-                    response = client.chat.completions.create(**self.request())
-                return _first_message(response, where)
+                    response = client.chat.completions.with_raw_response.create(**self.request())
+                return _first_message(_parsed(response, where), where)
             except openai.RateLimitError as error:
                 reason = f"{where} is rate limiting requests (429)"
                 asked = _retry_after(error.response)
@@ -180,11 +281,18 @@ class Chat:
                 reason = f"{where} failed with HTTP {error.status_code}: {detail}"
             except openai.APITimeoutError:
                 reason = f"{where} did not answer within {self.settings.timeout:g} s"
+                if self.settings.is_local:
+                    # A local server goes on generating the abandoned answer: a retry would queue behind it.
+                    raise LLMError(
+                        f"{reason} (a local server is not asked again while it may still be busy)",
+                        hint="raise timeout (OCTOSCAFFOLD_LLM_TIMEOUT) or use a smaller model",
+                    ) from None
             except openai.APIConnectionError as error:
                 reason = f"cannot connect to {where} ({self._cause(error)})"
             except (openai.BadRequestError, openai.UnprocessableEntityError) as error:
-                if self.mode == "json_schema":
-                    raise _SchemaRejected(self._detail(error)) from None
+                detail = self._detail(error)
+                if self.mode == "json_schema" and any(word in detail.lower() for word in _ABOUT_FORMAT):
+                    raise _SchemaRejected(detail) from None
                 raise LLMError(f"{where} rejected the request (HTTP {error.status_code}): {self._detail(error)}") from None
             except (openai.AuthenticationError, openai.PermissionDeniedError) as error:
                 raise LLMError(
@@ -202,7 +310,7 @@ class Chat:
                 raise LLMError(f"{where} gave an unusable answer: {self._safe(str(error))}") from None
             if attempt < self.retry.attempts:
                 with self.progress(f"{reason}; retrying in {wait:.0f} s"):
-                    time.sleep(min(wait, self.retry.max_wait))
+                    self.clock.sleep(min(wait, self.retry.max_wait))
         raise LLMError(f"{reason}; gave up after {self.retry.attempts} attempts")
 
     # -- the answer ---------------------------------------------------------------------------
@@ -250,6 +358,21 @@ class Chat:
         return self._safe(str(cause) if cause else str(error)) or type(error).__name__
 
 
+def _parsed(raw: Any, where: str) -> Any:
+    """The completion from a raw response; an HTML page or other non-JSON reply said as such."""
+    kind = (raw.headers.get("content-type") or "").split(";")[0].strip().lower()
+    text = raw.http_response.text
+    if "json" not in kind or text.lstrip()[:1] not in ("{", "["):
+        what = "an HTML page" if "html" in kind or text.lstrip().lower().startswith(("<!doctype", "<html")) else (
+            f"a {kind or 'body without a content type'} reply"
+        )
+        raise LLMError(
+            f"{where} answered with {what}, not an OpenAI-compatible JSON reply",
+            hint="check the base URL: it usually ends in /v1",
+        )
+    return raw.parse()
+
+
 def _first_message(response: Any, where: str) -> tuple[Any, str | None]:
     choices = getattr(response, "choices", None)
     if not choices:
@@ -293,7 +416,9 @@ def retry_message(problem: str) -> str:
 def bounded_schema(schema: dict[str, Any], max_length: int = 100, max_items: int = 20) -> dict[str, Any]:
     """The schema with every string and list bounded, for servers that turn it into a grammar
     (llama.cpp, vLLM): a small model otherwise rambles inside one string until the token limit.
-    Not for OpenAI's strict mode, which does not take these keywords."""
+    It also carries what the spec checks of those values that such grammars can keep: a name is
+    not empty, and a list names each item once. Not for OpenAI's strict mode, which
+    does not take these keywords."""
 
     def bound(node: Any) -> Any:
         if isinstance(node, list):
@@ -306,9 +431,11 @@ def bounded_schema(schema: dict[str, Any], max_length: int = 100, max_items: int
             # llama.cpp drops bounds beside a type list: one branch per type instead.
             out["anyOf"] = [bound({"type": k}) for k in out.pop("type")]
         elif kind == "string" and "enum" not in out:
+            out.setdefault("minLength", 1)
             out.setdefault("maxLength", max_length)
         elif kind == "array":
             out.setdefault("maxItems", max_items)
+            out.setdefault("uniqueItems", True)
         return out
 
     return bound(schema)

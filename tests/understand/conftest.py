@@ -31,6 +31,8 @@ class Reply:
     body: Any = None  # a dict is sent as JSON, a str as it is
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (timeouts)
+    drip: float = 0.0  # seconds between the bytes of the body (a server that drips its answer)
+    content_type: str = "application/json"
 
 
 def completion(content: Any = None, *, finish_reason: str = "stop", refusal: str | None = None) -> Reply:
@@ -70,6 +72,7 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.replies: deque[Reply] = deque()
         self.requests: list[Recorded] = []
+        self.bytes_sent = 0  # of the last body, as far as the client took it
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -89,12 +92,21 @@ class FakeOpenAI:
                 payload = data.encode("utf-8")
                 try:
                     self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
+                    self.send_header("content-type", reply.content_type)
                     self.send_header("content-length", str(len(payload)))
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(payload)
+                    fake.bytes_sent = 0
+                    if reply.drip:
+                        for index in range(len(payload)):
+                            self.wfile.write(payload[index : index + 1])
+                            self.wfile.flush()
+                            fake.bytes_sent += 1
+                            time.sleep(reply.drip)
+                    else:
+                        self.wfile.write(payload)
+                        fake.bytes_sent = len(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 
@@ -150,6 +162,9 @@ def clean_env(monkeypatch, tmp_path):
         "OCTOSCAFFOLD_MODEL",
         "OCTOSCAFFOLD_API_KEY",
         "OCTOSCAFFOLD_LLM_TIMEOUT",
+        "OCTOSCAFFOLD_LLM_DEADLINE",
+        "OCTOSCAFFOLD_CACHE_DIR",
+        "XDG_CACHE_HOME",
         "OCTOSCAFFOLD_LLM_RETRIES",
         "OCTOSCAFFOLD_LLM_MAX_TOKENS",
         "OCTOSCAFFOLD_RESPONSE_FORMAT",

@@ -108,6 +108,18 @@ def test_strict_refuses_what_the_model_guessed(clean_env, llm_server):
     assert result.stdout == ""
 
 
+def test_a_local_server_gets_longer_defaults(clean_env, llm_server):
+    from octoscaffold.config import llm_settings
+
+    local = llm_settings(base_url=llm_server.url)
+    remote = llm_settings(base_url="https://llm.example.com/v1")
+    assert (local.timeout, local.deadline) == (300, 600)
+    assert (remote.timeout, remote.deadline) == (60, 180)
+    clean_env.setenv("OCTOSCAFFOLD_LLM_TIMEOUT", "20")
+    clean_env.setenv("OCTOSCAFFOLD_LLM_DEADLINE", "45")
+    assert (llm_settings(base_url=llm_server.url).timeout, llm_settings(base_url=llm_server.url).deadline) == (20, 45)
+
+
 def test_connection_refused_is_exit_3(clean_env, closed_port):
     clean_env.setenv("OCTOSCAFFOLD_LLM_TIMEOUT", "1")
     clean_env.setenv("OCTOSCAFFOLD_LLM_RETRIES", "0")  # one attempt is enough to see the message

@@ -344,11 +344,91 @@ def test_5xx_is_retried(clean_env, llm_server, status):
     assert len(llm_server.requests) == 2
 
 
-def test_timeout_is_retried_then_an_error(clean_env, llm_server):
+def test_a_local_server_that_hangs_is_not_asked_again(clean_env, llm_server):
+    """The abandoned request keeps a local server busy: a retry would only queue behind it."""
     body = completion(answer(template="lambda")).body
-    llm_server.script(*[Reply(delay=0.6, body=body) for _ in range(2)])
-    with pytest.raises(LLMError, match=r"did not answer within 0.1 s; gave up after 2 attempts"):
-        consulted(llm_server, retry=RetryPolicy(attempts=2, backoff=0.01), timeout=0.1)
+    llm_server.script(*[Reply(delay=1.0, body=body) for _ in range(3)])
+    with pytest.raises(LLMError) as raised:
+        consulted(llm_server, retry=RetryPolicy(attempts=3, backoff=0.01), timeout=0.2)
+    assert "did not answer within 0.2 s (a local server is not asked again while it may still be busy)" in str(raised.value)
+    assert len(llm_server.requests) == 1
+
+
+def test_a_server_that_drips_its_answer_is_cut_off_at_the_deadline(clean_env, llm_server):
+    """The timeout is a deadline for the whole request, not a wait between two bytes."""
+    body = completion(answer(template="lambda")).body
+    llm_server.script(Reply(drip=0.02, body=body))
+    with pytest.raises(LLMError, match=r"did not answer within 0.3 s"):
+        consulted(llm_server, timeout=0.3)
+    size = len(json.dumps(body).encode())
+    assert 0 < llm_server.bytes_sent < size / 2  # cut off early: the whole body would take about 6 s
+
+
+def test_the_command_deadline_ends_the_retries(clean_env, llm_server):
+    llm_server.script(*[error(503, "busy") for _ in range(20)])
+    with pytest.raises(LLMError, match=r"took longer than the deadline of 0.5 s for this command"):
+        consulted(llm_server, retry=RetryPolicy(attempts=20, backoff=0.2, max_wait=0.2), deadline=0.5)
+    assert 1 < len(llm_server.requests) < 20
+
+
+def test_the_spinner_says_how_long_a_request_may_take(clean_env, llm_server):
+    from contextlib import contextmanager
+
+    shown = []
+
+    @contextmanager
+    def progress(message):
+        shown.append(message)
+        yield
+
+    llm_server.script(completion(answer(template="lambda")))
+    consult(read(TYPO, SMALL_CATALOG), SMALL_CATALOG, settings(llm_server, timeout=42), retry=FAST, progress=progress)
+    assert shown == ["Asking test-model (up to 42 s)"]
+
+
+def test_an_html_page_is_said_to_be_one(clean_env, llm_server):
+    llm_server.script(Reply(body="<!DOCTYPE html><html><body>Welcome to nginx</body></html>", content_type="text/html"))
+    with pytest.raises(LLMError) as raised:
+        consulted(llm_server)
+    assert "answered with an HTML page, not an OpenAI-compatible JSON reply (check the base URL: it usually ends in /v1)" in str(
+        raised.value
+    )
+    assert len(llm_server.requests) == 1
+
+
+def test_a_400_about_something_else_is_not_taken_for_a_rejected_schema(clean_env, llm_server):
+    llm_server.script(error(400, "context length exceeded: 9000 tokens"))
+    with pytest.raises(LLMError, match=r"rejected the request \(HTTP 400\): context length exceeded"):
+        consulted(llm_server)
+    assert [b["response_format"]["type"] for b in llm_server.bodies()] == ["json_schema"]  # not resent in JSON mode
+
+
+def test_json_mode_is_remembered_across_processes(clean_env, llm_server, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    clean_env.setenv("OCTOSCAFFOLD_CACHE_DIR", str(tmp_path / "cache"))
+    script = tmp_path / "ask.py"
+    script.write_text(
+        "import sys\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "from conftest import SMALL_CATALOG\n"
+        "from octoscaffold.config import LLMSettings\n"
+        "from octoscaffold.understand.hybrid import consult\n"
+        "from octoscaffold.understand.llm import RetryPolicy\n"
+        "from octoscaffold.understand.rules import read\n"
+        f"reading = read({TYPO!r}, SMALL_CATALOG)\n"
+        "consult(reading, SMALL_CATALOG, LLMSettings(model='m', base_url=sys.argv[1], base_url_source='flag'),"
+        " retry=RetryPolicy(backoff=0.01))\n",
+        encoding="utf-8",
+    )
+    here = str(__import__("pathlib").Path(__file__).parent)
+    llm_server.script(error(422, "response_format.type: input should be 'text' or 'json_object'"), completion(answer(template="lambda")))
+    subprocess.run([sys.executable, str(script), llm_server.url, here], check=True, env=dict(os.environ), capture_output=True)
+    llm_server.script(completion(answer(template="lambda")))
+    subprocess.run([sys.executable, str(script), llm_server.url, here], check=True, env=dict(os.environ), capture_output=True)
+    assert [b["response_format"]["type"] for b in llm_server.bodies()] == ["json_schema", "json_object", "json_object"]
 
 
 def test_connection_refused(clean_env, closed_port):
@@ -475,9 +555,9 @@ def test_progress_wraps_each_wait(clean_env, llm_server):
 
     llm_server.script(error(503), completion(answer(template="lambda")))
     consult(read(TYPO, SMALL_CATALOG), SMALL_CATALOG, settings(llm_server), retry=FAST, progress=progress)
-    assert shown[0] == "Asking test-model"
+    assert shown[0] == "Asking test-model (up to 2 s)"
     assert "retrying" in shown[1]
-    assert shown[2] == "Asking test-model"
+    assert shown[2] == "Asking test-model (up to 2 s)"
 
 
 def test_a_kind_nothing_points_to_is_not_taken(clean_env, llm_server):
