@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Callable
 
 from octoscaffold.catalog import Catalog
 from octoscaffold.understand.text import Prompt
@@ -52,7 +53,6 @@ class KindReading:
     template_id: str | None
     matches: list[Match] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    doubtful: bool = False  # a typo, a close fit or a tie: worth confirming
     suggestions: list[str] = field(default_factory=list)
     typed: str | None = None  # the misspelt word the kind was guessed from
 
@@ -130,85 +130,86 @@ def _index(kinds: tuple) -> _Index:
 
 def ends_with_kind(catalog: Catalog, text: str) -> bool:
     """Whether `text` ends with a kind's keyword ("iis website", "k8s project")."""
-    index = _index(_catalog_key(catalog))
+    index = per_catalog(catalog, "index", lambda c: _index(_catalog_key(c)))
     text = re.sub(r"\s+(?:project|proj|app)?\s*$", "", text)
     return any(m.end() == len(text) for m in index.pattern.finditer(text)) if index.pattern else False
 
 
-_WORDS_OF: dict[int, tuple[Catalog, frozenset[str]]] = {}
+_PER_CATALOG: dict[int, tuple[Catalog, dict[str, Any]]] = {}
+
+
+def per_catalog(catalog: Catalog, name: str, build: Callable[[Catalog], Any]) -> Any:
+    """`build(catalog)`, computed once per catalog object (a catalog is loaded once per run and
+    never changes; it is kept here, so its id cannot be reused by another object)."""
+    entry = _PER_CATALOG.get(id(catalog))
+    if entry is None or entry[0] is not catalog:
+        if len(_PER_CATALOG) > 8:
+            _PER_CATALOG.clear()
+        entry = _PER_CATALOG[id(catalog)] = (catalog, {})
+    values = entry[1]
+    if name not in values:
+        values[name] = build(catalog)
+    return values[name]
 
 
 def catalog_words(catalog: Catalog) -> frozenset[str]:
     """Every word the catalog's own texts use: real words, never taken for misspellings."""
-    known = _WORDS_OF.get(id(catalog))
-    if known is not None and known[0] is catalog:
-        return known[1]
-    texts = []
-    for template in catalog.templates.values():
-        manifest = template.manifest
-        texts += [manifest.title, manifest.description, *manifest.keywords]
-        texts += [r.name + " " + r.description for r in manifest.runbooks]
-        for definition in manifest.parameters.values():
-            texts += [definition.description, *(definition.choices or [])]
-    words = _catalog_words(tuple(texts))
-    if len(_WORDS_OF) > 8:
-        _WORDS_OF.clear()
-    _WORDS_OF[id(catalog)] = (catalog, words)  # the catalog is kept, so its id is never reused
-    return words
+
+    def build(catalog: Catalog) -> frozenset[str]:
+        texts = []
+        for template in catalog.templates.values():
+            manifest = template.manifest
+            texts += [manifest.title, manifest.description, *manifest.keywords]
+            texts += [r.name + " " + r.description for r in manifest.runbooks]
+            for definition in manifest.parameters.values():
+                texts += [definition.description, *(definition.choices or [])]
+        return frozenset(w for text in texts for w in re.findall(r"[a-z]+", text.lower()))
+
+    return per_catalog(catalog, "catalog_words", build)
 
 
-@lru_cache(maxsize=8)
-def _catalog_words(texts: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(w for text in texts for w in re.findall(r"[a-z]+", text.lower()))
-
-
-def keyword_phrase_words(catalog: Catalog) -> frozenset[str]:
-    """Words of six letters or more inside the catalog's keyword phrases ("function" of "function app")."""
-    return _keyword_phrase_words(_catalog_key(catalog))
-
-
-@lru_cache(maxsize=8)
-def _keyword_phrase_words(kinds: tuple) -> frozenset[str]:
-    """(A one-word keyword is left to `find_kind`, which says the kind was guessed from a typo.)"""
-    words = set()
-    for template_id, keywords, *_ in kinds:
-        for phrase in (*keywords, template_id):
-            parts = re.split(r"[\s/_-]+", phrase.lower())
-            if len(parts) > 1:
-                words.update(p for p in parts if len(p) >= 6 and p.isalpha())
-    return frozenset(words - _keyword_words(kinds))
+def _phrases(catalog: Catalog) -> list[list[str]]:
+    """Every keyword, similar keyword and id of the catalog, as lists of lower-case words."""
+    return [
+        re.split(r"[\s/_-]+", phrase.lower())
+        for t in catalog.templates.values()
+        for phrase in (*t.manifest.keywords, *t.manifest.similar_keywords, t.id)
+    ]
 
 
 def keyword_words(catalog: Catalog) -> frozenset[str]:
     """Every one-word keyword of the catalog ("k8s", "lambda", "helm"): such a word ends a name."""
-    return _keyword_words(_catalog_key(catalog))
+    return per_catalog(catalog, "keyword_words", lambda c: frozenset(p[0] for p in _phrases(c) if len(p) == 1))
 
 
-@lru_cache(maxsize=8)
-def _keyword_words(kinds: tuple) -> frozenset[str]:
-    words = set()
-    for template_id, keywords, similar, *_ in kinds:
-        for phrase in (*keywords, *similar, template_id):
-            parts = re.split(r"[\s/_-]+", phrase.lower())
-            if len(parts) == 1:
-                words.add(parts[0])
-    return frozenset(words)
+def keyword_phrase_words(catalog: Catalog) -> frozenset[str]:
+    """Words of six letters or more inside the catalog's keyword phrases ("function" of "function
+    app"). A one-word keyword is left to `find_kind`, which says the kind was guessed from a typo."""
+
+    def build(catalog: Catalog) -> frozenset[str]:
+        words = {w for p in _phrases(catalog) if len(p) > 1 for w in p if len(w) >= 6 and w.isalpha()}
+        return frozenset(words - keyword_words(catalog))
+
+    return per_catalog(catalog, "keyword_phrase_words", build)
 
 
 def cue_pattern(catalog: Catalog) -> re.Pattern[str]:
     """Every parameter cue of the catalog ("health endpoint", "port"), longest first, as one pattern."""
-    return _cue_pattern(tuple(sorted({
-        cue.lower()
-        for template in catalog.templates.values()
-        for definition in template.manifest.parameters.values()
-        for cue in (definition.prompt.cues if definition.prompt else [])
-    })))
 
+    def build(catalog: Catalog) -> re.Pattern[str]:
+        cues = {
+            cue.lower()
+            for template in catalog.templates.values()
+            for definition in template.manifest.parameters.values()
+            for cue in (definition.prompt.cues if definition.prompt else [])
+        }
+        alternatives = [
+            r"[\s/_-]+".join(re.escape(w) for w in re.split(r"[\s/_-]+", c) if w)
+            for c in sorted(cues, key=lambda c: (-len(c), c))
+        ]
+        return re.compile(r"(?:" + "|".join(alternatives or ["(?!)"]) + r")(?![\w-])", re.IGNORECASE)
 
-@lru_cache(maxsize=8)
-def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = [r"[\s/_-]+".join(re.escape(w) for w in re.split(r"[\s/_-]+", c) if w) for c in sorted(cues, key=len, reverse=True)]
-    return re.compile(r"(?:" + "|".join(alternatives or ["(?!)"]) + r")(?![\w-])", re.IGNORECASE)
+    return per_catalog(catalog, "cue_pattern", build)
 
 
 def distance(a: str, b: str, limit: int) -> int:
@@ -249,7 +250,7 @@ def _role(prompt: Prompt, start: int) -> int:
 
 def find_kind(prompt: Prompt, catalog: Catalog) -> KindReading:
     """The kind the prompt asks for; marks the kind words (and the platform words) as used."""
-    index = _index(_catalog_key(catalog))
+    index = per_catalog(catalog, "index", lambda c: _index(_catalog_key(c)))
     masked = prompt.masked()
     matches: list[Match] = []
     if index.pattern is not None:
@@ -308,8 +309,6 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
         k for k in kinds
         if any(first[other] < verb < first[k] for other in kinds if other != k for verb in _object_verbs(prompt, first[k]))
     }
-    candidates = kinds
-
     def score(kind: str) -> tuple:
         own = [m for m in matches if m.keyword.template_id == kind]
         exact = [m for m in own if not m.fuzzy and not m.keyword.similar]
@@ -325,28 +324,26 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
             kind,
         )
 
-    ranked = sorted(candidates, key=score, reverse=True)
+    ranked = sorted(kinds, key=score, reverse=True)
     chosen = ranked[0]
     reading = KindReading(chosen, matches)
     own = [m for m in matches if m.keyword.template_id == chosen]
-    description = _words(f"{index_title(index, chosen)}")
+    described = index.descriptions[chosen]
     for m in matches:
         if prompt.free(m.start, m.end):
             end = m.end
             after = prompt.index_at(m.end)
             # "serverless function", "helm chart release": the noun after the kind's words, when the
             # kind's description uses it, is part of the kind
-            if after < len(prompt.tokens) and prompt.free_token(after) and prompt.tokens[after].low in _KIND_NOUNS:
-                if f" {prompt.tokens[after].low.rstrip('s')}" in description or prompt.tokens[after].low in ("fn", "func"):
-                    end = prompt.tokens[after].end
+            noun = prompt.tokens[after].low if after < len(prompt.tokens) and prompt.free_token(after) else ""
+            if noun in _KIND_NOUNS and (noun in described or noun.rstrip("s") in described or noun in ("fn", "func")):
+                end = prompt.tokens[after].end
             prompt.use(_with_preposition(prompt, m.start), end)
     fuzzy = sorted({m.typed for m in own if m.fuzzy})
     if fuzzy:
-        reading.doubtful = True
         reading.typed = fuzzy[0]
         reading.warnings.append(f"guessed the kind {chosen} from {', '.join(map(repr, fuzzy))} (a misspelling?)")
     elif all(m.keyword.similar for m in own):
-        reading.doubtful = True
         words = sorted({m.typed for m in own})
         reading.warnings.append(
             f"no kind in the catalog is {' or '.join(map(repr, words))}; {chosen} is the closest "
@@ -354,7 +351,6 @@ def _choose(prompt: Prompt, matches: list[Match], index: _Index) -> KindReading:
         )
     rivals = [k for k in ranked[1:] if score(k)[:4] == score(chosen)[:4]]
     if rivals:
-        reading.doubtful = True
         reading.warnings.append(
             f"the prompt names more than one kind ({', '.join([chosen, *rivals])}); chose {chosen}"
         )
@@ -366,10 +362,6 @@ _KIND_NOUNS = frozenset(
     stacks chart charts release releases deployment deployments template templates cluster clusters container
     containers image images infrastructure config configuration migration migrations rollout rollouts""".split()
 )
-
-
-def index_title(index: _Index, kind: str) -> str:
-    return " ".join(sorted(index.descriptions.get(kind, ())))
 
 
 _OBJECT_VERBS = re.compile(
@@ -399,7 +391,7 @@ def _suggestions(prompt: Prompt, masked: str, index: _Index) -> list[str]:
     words = [w for w in re.findall(r"[a-z0-9]+", masked.lower()) if w not in FILLER and len(w) > 2]
     every = set(re.findall(r"[a-z0-9]+", masked.lower()))
     scores: dict[str, float] = {}
-    for key, keywords in index.by_key.items():
+    for keywords in index.by_key.values():
         for keyword in keywords:
             parts = [p for p in re.findall(r"[a-z0-9]+", keyword.phrase.lower()) if p not in FILLER]
             if len(parts) > 1:

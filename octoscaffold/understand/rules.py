@@ -27,6 +27,7 @@ from octoscaffold.understand.kinds import (
     find_kind,
     keyword_phrase_words,
     keyword_words,
+    per_catalog,
 )
 from octoscaffold.understand.entities import Entities
 from octoscaffold.understand.lists import ListRead, read_list, read_list_before
@@ -139,6 +140,7 @@ _CUE_WORDS = frozenset(
     without replicas memory minutes seconds
     region location""".split()
 )
+_SORTED_CUE_WORDS = sorted(_CUE_WORDS)
 
 
 @dataclass
@@ -238,8 +240,7 @@ def read(text: str, catalog: Catalog, *, template: str | None = None) -> Reading
 def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
     """Fix misspelt words the rules look for ("enviroments"), and words of a kind's name
     ("azure fucntion app"), saying so for the latter: they decide the kind."""
-    phrase_words = keyword_phrase_words(catalog)
-    known = FILLER | STOP | ENVIRONMENT_WORDS | _CUE_WORDS | keyword_words(catalog) | catalog_words(catalog)
+    phrase_words, known = per_catalog(catalog, "typo_tables", _typo_tables)
     warnings = []
 
     def fix(match: re.Match) -> str:
@@ -247,11 +248,11 @@ def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
         low = word.lower()
         if len(low) < 5 or low in known or not low.isalpha() or low.endswith("s") and low[:-1] in known:
             return word
-        for candidate in sorted(phrase_words):
+        for candidate in phrase_words:
             if candidate[0] == low[0] and low not in (candidate + "s", candidate[:-1]) and distance(low, candidate, 1) <= 1:
                 warnings.append(f'read "{word}" as "{candidate}"')
                 return candidate
-        for candidate in sorted(_CUE_WORDS):
+        for candidate in _SORTED_CUE_WORDS:
             if candidate in (low + "s", low + "es") or low in (candidate + "s", candidate + "es"):
                 continue  # a plural or singular, not a typo: "customer" is no misspelt "customers"
             if candidate[0] == low[0] and distance(low, candidate, 1 if len(low) < 9 else 2) <= (1 if len(low) < 9 else 2):
@@ -261,6 +262,12 @@ def _correct_typos(text: str, catalog: Catalog) -> tuple[str, list[str]]:
     # Only words outside quotes: a quoted value is kept exactly as typed.
     parts = re.split(r"(\"(?:[^\"\\]|\\.)*\"|(?<!\w)'(?:[^'\\]|\\.)*'(?!\w))", text)
     return "".join(p if i % 2 else re.sub(r"[A-Za-z]+", fix, p) for i, p in enumerate(parts)), warnings
+
+
+def _typo_tables(catalog: Catalog) -> tuple[list[str], frozenset[str]]:
+    """The words of kind names a typo may be corrected to, and the words that are never typos."""
+    known = FILLER | STOP | ENVIRONMENT_WORDS | _CUE_WORDS | keyword_words(catalog) | catalog_words(catalog)
+    return sorted(keyword_phrase_words(catalog)), known
 
 
 def _check_single_project(prompt: Prompt, template: Template | None) -> None:

@@ -85,14 +85,14 @@ def test_the_request_is_compact(clean_env, llm_server):
     assert body["max_tokens"] == 300 and body["temperature"] == 0
 
 
-def test_requests_are_the_same_in_every_process(clean_env, llm_server, tmp_path):
-    """Byte-identical requests for the same prompt and catalog, whatever the hash seed."""
+def consult_in_a_new_process(server, prompt: str, **env: str) -> None:
+    """Read and consult in a fresh Python process (its own hash seed, nothing remembered in memory)."""
     import os
     import subprocess
     import sys
+    from pathlib import Path
 
-    script = tmp_path / "ask.py"
-    script.write_text(
+    script = (
         "import sys\n"
         "sys.path.insert(0, sys.argv[2])\n"
         "from conftest import SMALL_CATALOG\n"
@@ -100,17 +100,19 @@ def test_requests_are_the_same_in_every_process(clean_env, llm_server, tmp_path)
         "from octoscaffold.understand.hybrid import consult\n"
         "from octoscaffold.understand.llm import RetryPolicy\n"
         "from octoscaffold.understand.rules import read\n"
-        f"reading = read({LEFTOVER!r}, SMALL_CATALOG)\n"
-        "consult(reading, SMALL_CATALOG, LLMSettings(model='m', base_url=sys.argv[1], base_url_source='flag'),"
-        " retry=RetryPolicy(backoff=0.01))\n",
-        encoding="utf-8",
+        "consult(read(sys.argv[3], SMALL_CATALOG), SMALL_CATALOG,"
+        " LLMSettings(model='m', base_url=sys.argv[1], base_url_source='flag'), retry=RetryPolicy(backoff=0.01))\n"
     )
+    command = [sys.executable, "-c", script, server.url, str(Path(__file__).parent), prompt]
+    subprocess.run(command, check=True, env={**os.environ, **env}, capture_output=True)
+
+
+def test_requests_are_the_same_in_every_process(clean_env, llm_server):
+    """Byte-identical requests for the same prompt and catalog, whatever the hash seed."""
     reply = answer(environments=[], tenants=[], group=None, space=None, approval=None, security_scan=None)
-    here = str(__import__("pathlib").Path(__file__).parent)
     for seed in ("1", "2", "3"):
         llm_server.script(completion(reply))
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, str(script), llm_server.url, here], check=True, env=env, capture_output=True)
+        consult_in_a_new_process(llm_server, LEFTOVER, PYTHONHASHSEED=seed)
     bodies = [json.dumps(r.body, sort_keys=False) for r in llm_server.requests]
     assert len(bodies) == 3 and bodies[0] == bodies[1] == bodies[2]
 
@@ -404,30 +406,11 @@ def test_a_400_about_something_else_is_not_taken_for_a_rejected_schema(clean_env
 
 
 def test_json_mode_is_remembered_across_processes(clean_env, llm_server, tmp_path):
-    import os
-    import subprocess
-    import sys
-
     clean_env.setenv("OCTOSCAFFOLD_CACHE_DIR", str(tmp_path / "cache"))
-    script = tmp_path / "ask.py"
-    script.write_text(
-        "import sys\n"
-        "sys.path.insert(0, sys.argv[2])\n"
-        "from conftest import SMALL_CATALOG\n"
-        "from octoscaffold.config import LLMSettings\n"
-        "from octoscaffold.understand.hybrid import consult\n"
-        "from octoscaffold.understand.llm import RetryPolicy\n"
-        "from octoscaffold.understand.rules import read\n"
-        f"reading = read({TYPO!r}, SMALL_CATALOG)\n"
-        "consult(reading, SMALL_CATALOG, LLMSettings(model='m', base_url=sys.argv[1], base_url_source='flag'),"
-        " retry=RetryPolicy(backoff=0.01))\n",
-        encoding="utf-8",
-    )
-    here = str(__import__("pathlib").Path(__file__).parent)
     llm_server.script(error(422, "response_format.type: input should be 'text' or 'json_object'"), completion(answer(template="lambda")))
-    subprocess.run([sys.executable, str(script), llm_server.url, here], check=True, env=dict(os.environ), capture_output=True)
+    consult_in_a_new_process(llm_server, TYPO)
     llm_server.script(completion(answer(template="lambda")))
-    subprocess.run([sys.executable, str(script), llm_server.url, here], check=True, env=dict(os.environ), capture_output=True)
+    consult_in_a_new_process(llm_server, TYPO)
     assert [b["response_format"]["type"] for b in llm_server.bodies()] == ["json_schema", "json_object", "json_object"]
 
 
