@@ -128,6 +128,12 @@ def _index(kinds: tuple) -> _Index:
     )
 
 
+def names_a_kind(catalog: Catalog, text: str) -> bool:
+    """Whether any kind's keyword is written anywhere in `text` (used or not)."""
+    index = per_catalog(catalog, "index", lambda c: _index(_catalog_key(c)))
+    return bool(index.pattern and index.pattern.search(text))
+
+
 def ends_with_kind(catalog: Catalog, text: str) -> bool:
     """Whether `text` ends with a kind's keyword ("iis website", "k8s project")."""
     index = per_catalog(catalog, "index", lambda c: _index(_catalog_key(c)))

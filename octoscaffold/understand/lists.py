@@ -6,8 +6,9 @@ and runbooks for X" is A, B): a separator is only taken when an item follows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from octoscaffold.spec.naming import slugify
 from octoscaffold.understand.text import CLAUSE_END, Prompt, Token, entity_case
 from octoscaffold.understand.words import ENVIRONMENT_WORDS, FILLER, STOP
 
@@ -25,6 +26,7 @@ class ListRead:
     start: int
     end: int
     items: list[list[Token]]
+    repeated: list[str] = field(default_factory=list)  # items named twice ("dev, Dev"), kept once
 
 
 def _item(prompt: Prompt, index: int, names: bool, vocabulary: bool, free) -> tuple[list[Token], int] | None:
@@ -142,8 +144,16 @@ def read_list(
         item[0].kind == "quoted" or any(t.low in ENVIRONMENT_WORDS for t in item) for item in items
     ):
         return None  # "through PRs": capitals alone do not make an environment
-    values = [_value(item, keep_case) for item in items]
-    return ListRead(values, items[0][0].start, items[-1][-1].end, items)
+    values, repeated, seen = [], [], set()
+    for item in items:
+        value = _value(item, keep_case)
+        key = slugify(value)
+        if key in seen:
+            repeated.append(value)
+        else:
+            seen.add(key)
+            values.append(value)
+    return ListRead(values, items[0][0].start, items[-1][-1].end, items, repeated)
 
 
 def read_list_before(prompt: Prompt, index: int, *, vocabulary: bool = True, **options) -> ListRead | None:

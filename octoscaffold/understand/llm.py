@@ -69,6 +69,10 @@ def _remember_json_mode(endpoint: str) -> None:
         write_json(folder / _JSON_MODE_CACHE, sorted(_json_mode_endpoints() | {endpoint}))
 
 
+# An answer to a few short questions is a few hundred bytes: anything this large is not one.
+MAX_ANSWER_BYTES = 1_000_000
+
+
 class _Clock:
     """The command's deadline, and each request's: the earlier of the two ends a request."""
 
@@ -110,9 +114,13 @@ def _http_client(clock: _Clock) -> Any:
             self.stream = stream
 
         def __iter__(self):
+            size = 0
             for chunk in self.stream:
                 if clock.left() <= 0:
                     raise httpx.ReadTimeout("the request's deadline passed while the answer was arriving")
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise httpx.ReadError(f"an answer larger than {MAX_ANSWER_BYTES // 1_000_000} MB")
                 yield chunk
 
         def close(self) -> None:
@@ -288,7 +296,10 @@ class Chat:
                         hint="raise timeout (OCTOSCAFFOLD_LLM_TIMEOUT) or use a smaller model",
                     ) from None
             except openai.APIConnectionError as error:
-                reason = f"cannot connect to {where} ({self._cause(error)})"
+                cause = self._cause(error)
+                if cause.startswith("an answer larger than"):
+                    raise LLMError(f"{where} sent {cause}; it was not read") from None
+                reason = f"cannot connect to {where} ({cause})"
             except (openai.BadRequestError, openai.UnprocessableEntityError) as error:
                 detail = self._detail(error)
                 if self.mode == "json_schema" and any(word in detail.lower() for word in _ABOUT_FORMAT):

@@ -43,7 +43,7 @@ _OTHER_NAMED = _rx(
 )
 # A value, not a name word: a version, a region, a number with a unit.
 _VALUE_LIKE = re.compile(
-    r"[a-z]*\d+(?:\.[\dx]+)+|(?:[a-z]{2})(?:-gov)?-[a-z]+-\d|[a-z]+(?:us|europe|asia)\d?|\d+(?:mb|gb|m|s|ms|min|mins|h)?"
+    r"[a-z]*\d+(?:\.[\dx]+)+|(?:[a-z]{2})(?:-gov)?-[a-z]+-\d|[a-z]+(?:us|europe|asia)\d?|\d[\w.]*"
 )
 # Words between a name and the kind it is deployed as: "Claims Portal on app service",
 # "Notification Hub as a helm release".
@@ -103,6 +103,8 @@ class Names:
         tokens = self.tokens
         while index < len(tokens) and tokens[index].text in (":", "=") and self.prompt.free_token(index):
             index += 1
+        while index < len(tokens) and tokens[index].kind == "punct" and tokens[index].text not in CLAUSE_END | {",", ":"}:
+            index += 1  # "named 🚀rocket": a symbol before the name is no part of it
         if index >= len(tokens) or not self.prompt.free_token(index):
             return None
         first = tokens[index]

@@ -69,6 +69,8 @@ def _number(text: str, unit: str | None, to_unit: str | None) -> int | None:
         value *= 1024  # "0.5 vCPU" written without the unit
     if value != int(value) and abs(value - round(value)) > 1e-6:
         return None
+    if not 0 <= value <= _LARGEST:
+        return None  # "999999999999 GB": not a setting anyone means; left for a warning
     return int(round(value))
 
 
@@ -176,6 +178,7 @@ def _by_cue(prompt: Prompt, cue: str, definition: ParameterDef, hint: PromptHint
     return None
 
 
+_LARGEST = 2**31 - 1
 _ANY_UNIT = "|".join(sorted({u for table in _UNITS.values() for u in table}, key=len, reverse=True))
 
 

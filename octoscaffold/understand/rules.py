@@ -27,6 +27,7 @@ from octoscaffold.understand.kinds import (
     find_kind,
     keyword_phrase_words,
     keyword_words,
+    names_a_kind,
     per_catalog,
 )
 from octoscaffold.understand.entities import Entities
@@ -333,7 +334,11 @@ class _Reader(Names, Entities, Runbooks):
         self._kind(kind)
         if template is not None:
             self._platform_words(template)
-        self.reading.about_deployment = bool(_ABOUT_DEPLOYMENT.search(prompt.text)) or kind.template_id is not None
+        self.reading.about_deployment = (
+            kind.template_id is not None
+            or bool(_ABOUT_DEPLOYMENT.search(prompt.text))
+            or names_a_kind(self.catalog, prompt.text)
+        )
         self.reading.unread = prompt.leftovers()
         self.reading.warnings += [
             f'not understood: "{fragment}"' if '"' not in fragment else f"not understood: {fragment}"
@@ -422,6 +427,7 @@ class _Reader(Names, Entities, Runbooks):
         found = self._list_after(_TENANT_CUE, names=True) or self._list_before(_TENANT_AFTER, vocabulary=False)
         if found:
             tenancy["tenants"] = found.values
+            self._say_repeated(found, "tenant")
         if prompt.first([_BOTH_TENANCY]):
             tenancy["mode"] = "tenanted-or-untenanted"
         elif prompt.first([_TENANTED]) or tenancy.get("tenants"):
@@ -431,6 +437,10 @@ class _Reader(Names, Entities, Runbooks):
             tenancy["mode"] = "untenanted"
         if tenancy:
             self.data["tenancy"] = tenancy
+
+    def _say_repeated(self, found: ListRead, what: str) -> None:
+        for value in found.repeated:
+            self.reading.warnings.append(f'the {what} "{value}" is named twice; it is kept once')
 
     def _environments(self) -> None:
         prompt = self.prompt
@@ -446,6 +456,7 @@ class _Reader(Names, Entities, Runbooks):
         if not found:
             return
         values = [v for v in found.values if v]
+        self._say_repeated(found, "environment")
         # "dev, qa and prod environments" may leave the word itself after the list
         tail = _rx(r"^\s*(?:envs?|environments?|stages|only)\b").match(prompt.text[found.end :])
         if tail and prompt.free(found.end, found.end + tail.end()):

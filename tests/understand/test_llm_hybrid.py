@@ -556,3 +556,11 @@ def test_a_name_made_of_words_already_read_is_not_taken(clean_env, llm_server):
     llm_server.script(completion(answer(name="lambda project")))
     with pytest.raises(PromptError, match="names no project"):
         spec_of(llm_server, prompt)
+
+
+def test_a_huge_answer_is_not_read(clean_env, llm_server):
+    llm_server.script(*[completion(answer(template="lambda", padding="x" * 2_000_000)) for _ in range(3)])
+    with pytest.raises(LLMError) as raised:
+        consulted(llm_server)
+    assert str(raised.value) == f"{llm_server.url} sent an answer larger than 1 MB; it was not read"
+    assert len(llm_server.requests) == 1  # not asked again

@@ -78,3 +78,32 @@ def test_any_words_in_any_order(words):
         assert "\n" not in str(error)
         return
     assert spec.project.name.strip() and spec.template in CATALOG.templates
+
+
+@pytest.mark.parametrize(
+    ("prompt", "what", "said"),
+    [
+        ("k8s project called orders-api, envs: Dev, dev, DEV", ("environments", ["Dev"]),
+         'the environment "DEV" is named twice; it is kept once'),
+        ("k8s project called orders-api tenants: acme, acme", ("tenants", ["Acme"]),
+         'the tenant "Acme" is named twice; it is kept once'),
+        ("lambda called x with 999999999999999999999 GB of memory", ("memory", None),
+         'not understood: "999999999999999999999 GB of memory"'),
+        ("canary called x soak 1e9 minutes", ("name", "x"), 'not understood: "soak 1e9 minutes"'),
+        ("k8s project named 🚀rocket", ("name", "rocket"), None),
+        ("lambda called x with port -1", ("name", "x"), 'not understood: "port -1"'),
+    ],
+)
+def test_what_a_hurried_stranger_types(prompt, what, said):
+    """Repeated list items, absurd numbers, a value glued to the name, an emoji: read, or said."""
+    spec = understand(prompt, CATALOG)
+    key, value = what
+    actual = {
+        "environments": spec.lifecycle.environments,
+        "tenants": spec.tenancy.tenants,
+        "memory": spec.parameters.get("memory_size"),
+        "name": spec.project.name,
+    }[key]
+    assert actual == value
+    if said:
+        assert said in spec.warnings
