@@ -79,12 +79,19 @@ def _echo_warnings(warnings: list[str], hint: bool = False) -> None:
         )
 
 
-def _report(scaffold, out: Path) -> None:
-    """What was written, which defaults were applied, and what must exist in Octopus."""
-    files = scaffold.files
-    click.echo(f"Wrote {len(files)} files to {out}:")
-    for path in files:
+def _report(scaffold, out: Path, done) -> None:
+    """What was written (and removed), which defaults were applied, and what must exist in Octopus."""
+    from octoscaffold.inputs import printable
+
+    click.echo(f"Wrote {len(done.written)} files to {printable(out)}:")
+    for path in done.written:
         click.echo(f"  {path}")
+    if done.removed:
+        click.echo("Removed files an earlier render made that this one does not:")
+        for path in done.removed:
+            click.echo(f"  {path}")
+    for path in done.kept:
+        click.echo(f"octoscaffold: warning: {path} was made by an earlier render and edited since; left in place", err=True)
     _report_details(scaffold)
 
 
@@ -202,8 +209,8 @@ def _publish(result, out: Path | None, force: bool, options: dict) -> None:
             raise UserError(f"{given[0]} is for a review branch, not for --out", hint=f"drop --out or {given[0]}")
         from octoscaffold import scaffold
 
-        scaffold.write(result, out, force=force)
-        _report(result, out)
+        done = scaffold.write(result, out, force=force)
+        _report(result, out, done)
         return
     from octoscaffold.publish.review import Options, publish
 

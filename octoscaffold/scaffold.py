@@ -102,7 +102,25 @@ def lint_errors(spec: ProjectSpec, view, manifest=None) -> list[str]:
     return [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}" for f in findings]
 
 
-def write(scaffold: Scaffold, out: Path, *, force: bool = False) -> list[Path]:
+def write(scaffold: Scaffold, out: Path, *, force: bool = False):
+    """Write the files under `out`, all or nothing (see octoscaffold.publish.folder). With
+    `force`, files an earlier render of this project made and this one does not are removed,
+    unless they were edited since."""
     from octoscaffold.publish.folder import write_files
 
-    return write_files(scaffold.files, out, force=force)
+    return write_files(scaffold.files, out, force=force, recorded=_recorded(out, scaffold.spec) if force else None)
+
+
+def _recorded(out: Path, spec: ProjectSpec) -> dict[str, str]:
+    """The files the stored spec in `out` says an earlier render made ({} if it cannot be read)."""
+    from octoscaffold.errors import OctoscaffoldError
+    from octoscaffold.render import spec_path
+    from octoscaffold.spec.io import load_spec
+
+    stored = out / spec_path(spec)
+    if stored.is_symlink() or not stored.is_file():
+        return {}
+    try:
+        return load_spec(stored).files
+    except OctoscaffoldError:
+        return {}

@@ -5,8 +5,9 @@ from octoscaffold.publish.folder import write_files
 
 
 def test_writes_files_and_creates_folders(tmp_path):
-    written = write_files({"a/b/c.ocl": "x = 1", "d.yaml": "k: v\n"}, tmp_path / "out")
-    assert [p.relative_to(tmp_path / "out").as_posix() for p in written] == ["a/b/c.ocl", "d.yaml"]
+    done = write_files({"a/b/c.ocl": "x = 1", "d.yaml": "k: v\n"}, tmp_path / "out")
+    assert done.written == ["a/b/c.ocl", "d.yaml"]
+    assert done.removed == done.kept == []
     assert (tmp_path / "out/a/b/c.ocl").read_bytes() == b"x = 1"
 
 
@@ -36,3 +37,33 @@ def test_a_folder_in_the_way_is_an_error_even_with_force(tmp_path):
     (tmp_path / "a.ocl").mkdir()
     with pytest.raises(OutputError, match="is a folder"):
         write_files({"a.ocl": "x"}, tmp_path, force=True)
+
+
+def test_stale_files_go_only_when_unedited(tmp_path):
+    from octoscaffold.publish.folder import digest
+
+    first = {"p/a.ocl": "a = 1", "p/runbooks/old.ocl": "r = 1", "p/runbooks/edited.ocl": "e = 1"}
+    write_files(first, tmp_path)
+    (tmp_path / "p/runbooks/edited.ocl").write_text("e = 2")
+    recorded = {path: digest(text) for path, text in first.items()}
+    done = write_files({"p/a.ocl": "a = 2"}, tmp_path, force=True, recorded=recorded)
+    assert done.removed == ["p/runbooks/old.ocl"]
+    assert done.kept == ["p/runbooks/edited.ocl"]
+    assert not (tmp_path / "p/runbooks/old.ocl").exists()
+    assert (tmp_path / "p/runbooks/edited.ocl").read_text() == "e = 2"
+
+
+def test_existing_files_keep_their_mode(tmp_path):
+    (tmp_path / "a.ocl").write_text("old")
+    (tmp_path / "a.ocl").chmod(0o640)
+    write_files({"a.ocl": "new", "b.ocl": "b"}, tmp_path, force=True)
+    assert (tmp_path / "a.ocl").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "b.ocl").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from octoscaffold.commands.catalog import catalog_option
+
 
 @click.group()
 def spec() -> None:
@@ -35,15 +37,21 @@ def schema_command() -> None:
 
 @spec.command("check")
 @click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False, path_type=Path))
-def check_command(spec_file: Path) -> None:
-    """Check a spec file: valid fields, a known template, valid parameters.
+@catalog_option
+def check_command(spec_file: Path, catalogs: tuple[Path, ...]) -> None:
+    """Check a spec file exactly as `render` would: valid fields, a known
+    template, valid parameters, and a project that renders and passes the
+    checks. Nothing is written.
 
     \b
     Example:
       octoscaffold spec check spec.yaml
     """
-    from octoscaffold.scaffold import resolve_spec
+    from octoscaffold.catalog import load_catalog
+    from octoscaffold.inputs import printable
+    from octoscaffold.scaffold import build
     from octoscaffold.spec import load_spec
 
-    resolved = resolve_spec(load_spec(spec_file))
-    click.echo(f"{spec_file}: ok ({resolved.template}, project {resolved.project.name!r})")
+    # The same validation as `render`: one path, so the two can never disagree.
+    resolved = build(load_spec(spec_file), load_catalog(extra=catalogs)).spec
+    click.echo(f"{printable(spec_file)}: ok ({resolved.template}, project {resolved.project.name!r})")

@@ -11,6 +11,7 @@ from octoscaffold.errors import UserError
 from octoscaffold.spec.naming import slugify
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("pr_body.md.j2")
+MAX_BODY = 1_000_000  # characters; GitHub takes at most 65,536 in a body, GitLab 1,000,000
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,11 @@ def fence(text: str, language: str = "") -> str:
 
 def _environment():
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
+    from octoscaffold.render.sandbox import OclSandbox
+
+    # The same guarded sandbox as the catalog's templates (sizes checked, values read-only).
+    env = OclSandbox(
         autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined
     )
     env.filters["fence"] = fence
@@ -162,18 +165,29 @@ def context(scaffold, *, changes, repository_url: str | None, branch: str, base:
 
 
 def render_body(values: dict, template: Path | None = None) -> str:
-    """Render the default body template, or the user's (`--pr-template FILE`)."""
+    """Render the default body template, or the user's (`--pr-template FILE`), within the
+    limits of the catalog's templates: size, time and memory."""
     import jinja2
 
+    from octoscaffold.inputs import printable, read_text
+    from octoscaffold.render.sandbox import OutputTooLarge, RenderTimeout, limits, read_only, render_stream, time_limit_setting
+
     path = template or DEFAULT_TEMPLATE
+    shown = printable(path)
+    source = read_text(path, "pull request template")
+    seconds = time_limit_setting()
     try:
-        source = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UserError(f"cannot read the pull request template {path}: {error.strerror or error}") from None
-    try:
-        text = _environment().from_string(source).render(values)
+        compiled = _environment().from_string(source)
+        with limits(seconds):
+            text = render_stream(compiled, {k: read_only(v) for k, v in values.items()}, limit=MAX_BODY)
     except jinja2.TemplateSyntaxError as error:
-        raise UserError(f"{path}:{error.lineno}: template syntax error: {error.message}") from None
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as error:
-        raise UserError(f"{path}: the pull request template failed: {error}") from None
+        raise UserError(f"{shown}:{error.lineno}: template syntax error: {printable(error.message)}") from None
+    except RenderTimeout:
+        raise UserError(f"{shown}: the pull request template took longer than {seconds:g} s (an endless loop?)") from None
+    except OutputTooLarge:
+        raise UserError(f"{shown}: the pull request body passed {MAX_BODY:,} characters") from None
+    except MemoryError:
+        raise UserError(f"{shown}: the pull request template ran out of its memory allowance") from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as error:
+        raise UserError(f"{shown}: the pull request template failed: {printable(error)[:300]}") from None
     return text.strip() + "\n"

@@ -111,6 +111,13 @@ def _raw(env, name: str) -> str:
 
 
 def _context(spec: ProjectSpec, template: Template) -> dict:
+    from octoscaffold.render.sandbox import read_only
+
+    # Templates get read-only views: they can never change the spec that is stored.
+    return {name: read_only(value) for name, value in _values(spec, template).items()}
+
+
+def _values(spec: ProjectSpec, template: Template) -> dict:
     from octoscaffold.policy import is_production
 
     security = spec.security_scan.environment if spec.security_scan.enabled else None
@@ -172,30 +179,40 @@ def _where(error: BaseException, name: str) -> str:
 
 
 def _render_one(env, name: str, context: dict) -> str:
-    import os
-
     from jinja2 import TemplateError as JinjaError
     from jinja2 import TemplateNotFound
 
-    from octoscaffold.render.sandbox import TIME_LIMIT, RenderTimeout, time_limit
+    from octoscaffold.render.sandbox import OutputTooLarge, RenderTimeout, limits, render_stream, time_limit_setting
 
-    limit = float(os.environ.get("OCTOSCAFFOLD_RENDER_TIMEOUT") or TIME_LIMIT)
+    seconds = time_limit_setting()
     try:
-        with time_limit(limit):
-            return env.get_template(name).render(context)
+        with limits(seconds):
+            return render_stream(env.get_template(name), context)
     except RenderTimeout as error:
-        raise TemplateError(f"{_where(error, name)}: rendering took longer than {limit:g} s (an endless loop?)") from None
+        raise TemplateError(f"{_where(error, name)}: rendering took longer than {seconds:g} s (an endless loop?)") from None
+    except OutputTooLarge as error:
+        raise TemplateError(f"{_where(error, name)}: {error}; a template must not make files that large") from None
+    except MemoryError as error:
+        raise TemplateError(f"{_where(error, name)}: rendering ran out of its memory allowance") from None
     except TemplateNotFound as error:
         raise TemplateError(f"{name}: template file {error.name} not found in the catalog folders") from None
     except JinjaError as error:
-        raise TemplateError(f"{_where(error, name)}: {error}") from None
-    except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as error:
-        raise TemplateError(f"{_where(error, name)}: {type(error).__name__}: {error}") from None
+        raise TemplateError(f"{_where(error, name)}: {_printable(error)}") from None
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError, RecursionError, UnicodeError) as error:
+        raise TemplateError(f"{_where(error, name)}: {type(error).__name__}: {_printable(error)}") from None
+
+
+def _printable(error: BaseException) -> str:
+    from octoscaffold.inputs import printable
+
+    text = printable(error)
+    return text if len(text) <= 300 else text[:300] + "..."
 
 
 def render(spec: ProjectSpec, catalog: Catalog) -> Rendered:
     """Render a resolved spec (see octoscaffold.policy.resolve) into canonical files."""
     from octoscaffold.ocl import OclSyntaxError, canonical
+    from octoscaffold.render.sandbox import read_only
     from octoscaffold.spec.io import dump_spec
 
     template = catalog.get(spec.template)
@@ -209,7 +226,7 @@ def render(spec: ProjectSpec, catalog: Catalog) -> Rendered:
     own_runbooks = {r.name: r for r in template.manifest.runbooks}
     for runbook in spec.runbooks or []:
         loader_name = _runbook_file(template, own_runbooks.get(runbook.name))
-        text = _render_one(env, loader_name, {**context, "runbook": _runbook_context(runbook)})
+        text = _render_one(env, loader_name, {**context, "runbook": read_only(_runbook_context(runbook))})
         sources[f"{base}/runbooks/{slugify(runbook.name)}.ocl"] = (loader_name, text)
 
     files: dict[str, str] = {}
@@ -218,6 +235,10 @@ def render(spec: ProjectSpec, catalog: Catalog) -> Rendered:
             files[path] = canonical(text, path=loader_name)
         except OclSyntaxError as error:
             raise TemplateError(f"template {template.id} rendered invalid OCL: {error}") from None
+    from octoscaffold.publish.folder import digest
+
+    # The stored spec records what was made, so a later render can tell its own stale files.
+    spec = spec.model_copy(update={"files": {path: digest(text) for path, text in sorted(files.items())}})
     files[spec_path(spec)] = dump_spec(spec)
     return Rendered(spec, template, dict(sorted(files.items())))
 

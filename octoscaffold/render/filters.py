@@ -42,7 +42,7 @@ def ocl(value: Any) -> Markup:
     if value is None:
         return Markup("null")
     text = str.__str__(value) if isinstance(value, str) else str(value)
-    if "\n" in text:
+    if "\n" in text and "\r" not in text:  # a heredoc cannot keep a CR exactly; quoted text can
         return Markup(heredoc(text))
     return Markup('"' + escape_text(text) + '"')
 
@@ -50,8 +50,10 @@ def ocl(value: Any) -> Markup:
 def json_text(value: Any) -> str:
     """Compact JSON, as Octopus stores JSON-valued properties (then quoted by the output escaping)."""
     import json
+    from collections.abc import Mapping
 
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    # Templates see read-only mappings (see sandbox.read_only); JSON writes them as objects.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=lambda o: dict(o) if isinstance(o, Mapping) else str(o))
 
 
 @pass_eval_context

@@ -12,6 +12,14 @@ from pydantic import ValidationError
 from octoscaffold.errors import SpecError
 from octoscaffold.spec.model import API_VERSION, ProjectSpec
 
+# Characters a YAML reader takes as line breaks (or drops) unless they are escaped in double quotes.
+_NEEDS_ESCAPE = frozenset("\x85\u2028\u2029\ufeff") | frozenset(map(chr, [*range(0x20), 0x7F])) - {"\n", "\t"}
+
+
+def _represent_text(representer, value: str):
+    style = '"' if any(c in _NEEDS_ESCAPE for c in value) else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
 
 def _yaml(typ: str = "rt"):
     """Round-trip YAML keeps a document's comments; the plain ("safe", pure Python) one is twice as
@@ -28,6 +36,10 @@ def _yaml(typ: str = "rt"):
         yaml.representer.add_representer(
             type(None), lambda representer, _: representer.represent_scalar("tag:yaml.org,2002:null", "null")
         )
+    # Every value reads back exactly: NEL, line and paragraph separators, CR and other controls
+    # go into double quotes, where YAML escapes them. (After the settings above: the first use
+    # of `yaml.representer` builds it with them.)
+    yaml.representer.add_representer(str, _represent_text)
     return yaml
 
 
@@ -64,36 +76,52 @@ def spec_from_data(data: Any, source: str = "spec") -> ProjectSpec:
 
 def load_spec(path: Path) -> ProjectSpec:
     """Read a spec file; `.json` is JSON, anything else YAML (which also reads JSON)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"{path}: no such spec file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"{path}: cannot read spec ({error})") from None
-    return spec_from_text(text, str(path), json_only=path.suffix == ".json")
+    from octoscaffold.inputs import printable, read_text
+
+    text = read_text(path, "spec file", error=SpecError)
+    return spec_from_text(text, printable(path), json_only=path.suffix == ".json")
 
 
 def spec_from_text(text: str, source: str = "spec", *, json_only: bool = False) -> ProjectSpec:
+    """A spec from YAML or JSON text, within the limits of octoscaffold.inputs (size, depth, no
+    aliases); every problem is a SpecError naming `source`."""
+    from octoscaffold.inputs import MAX_BYTES, check_json_depth, check_yaml
+
+    if len(text) > MAX_BYTES:
+        raise SpecError(f"{source}: a spec is at most {MAX_BYTES:,} characters")
     if json_only:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise SpecError(f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+        except (ValueError, RecursionError) as error:
+            raise SpecError(f"{source}: invalid JSON: {_short(error)}") from None
+        check_json_depth(data, source, error=SpecError)
     else:
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+        check_yaml(text, source, error=SpecError)
         try:
             data = _yaml().load(text)
         except MarkedYAMLError as error:
             mark = error.problem_mark
             where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
             raise SpecError(f"{source}{where}: invalid YAML: {error.problem}") from None
-        except YAMLError as error:
-            raise SpecError(f"{source}: invalid YAML: {error}") from None
+        except (YAMLError, ValueError, RecursionError) as error:
+            raise SpecError(f"{source}: invalid YAML: {_short(error)}") from None
     spec = spec_from_data(_plain(data), source)
     if not json_only and isinstance(data, dict):
         spec._document = data
     return spec
+
+
+def _short(error: BaseException) -> str:
+    from octoscaffold.inputs import printable
+
+    text = printable(error)
+    if "integer string conversion" in text:
+        return "a number has thousands of digits; no spec value needs that many"
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def _plain(data: Any) -> Any:

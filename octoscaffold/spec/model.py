@@ -7,7 +7,9 @@ stable public interface.
 
 from __future__ import annotations
 
-from typing import Literal, Union
+import re
+from collections import Counter
+from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -28,9 +30,47 @@ VariableType = Literal[
 ]
 ParameterValue = Union[str, int, bool, list[str]]
 
+# Limits that no real project comes near; they keep a hostile spec from costing minutes or memory.
+MAX_TEXT = 100_000  # characters in one value (a script, a description)
+MAX_NAME = 200  # characters in a name
+MAX_ITEMS = 500  # environments, runbooks, tenants, variables...
+MAX_NUMBER = 10**15
+# NUL and lone surrogates cannot be written to a file or a path; no value may hold them.
+_UNWRITABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _writable(value: Any, where: str = "") -> None:
+    """Refuse NUL, lone surrogates and absurd integers anywhere in the raw data of a model."""
+    if isinstance(value, str):
+        bad = _UNWRITABLE.search(value)
+        if bad:
+            what = "a NUL character" if bad.group() == "\x00" else "a lone surrogate (text that is not Unicode)"
+            raise ValueError(f"{where or 'a value'} holds {what} at character {bad.start() + 1}")
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if abs(value) > MAX_NUMBER:
+            raise ValueError(f"{where or 'a number'} is too large (at most {MAX_NUMBER:,})")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _writable(key, where)
+            _writable(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _writable(item, f"{where}[{index}]")
+
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, validate_assignment=True, str_max_length=MAX_TEXT
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_writable(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            _writable(data)
+        return data
 
 
 def _names(values: list[str], what: str) -> list[str]:
@@ -40,14 +80,22 @@ def _names(values: list[str], what: str) -> list[str]:
     slugs = [slugify(v) for v in cleaned]
     if any(not s for s in slugs):
         raise ValueError(f"{what} names need at least one letter or digit")
-    duplicates = sorted({v for v, s in zip(cleaned, slugs) if slugs.count(s) > 1})
+    counts = Counter(slugs)
+    duplicates = sorted({v for v, s in zip(cleaned, slugs) if counts[s] > 1})
     if duplicates:
         raise ValueError(f"{what} names must be distinct: {', '.join(duplicates)}")
     return cleaned
 
 
+def _named(value: str, what: str) -> str:
+    value = value.strip()
+    if not slugify(value):
+        raise ValueError(f"the {what} name needs at least one letter or digit")
+    return value
+
+
 class Project(_Model):
-    name: str = Field(min_length=1, description="Display name of the Octopus project.")
+    name: str = Field(min_length=1, max_length=MAX_NAME, description="Display name of the Octopus project.")
     slug: str | None = Field(None, description="Project slug; derived from the name when omitted.")
     group: str = Field("Default Project Group", min_length=1, description="Project group name.")
     space: str = Field("Default", min_length=1, description="Octopus space name.")
@@ -56,10 +104,7 @@ class Project(_Model):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = value.strip()
-        if not slugify(value):
-            raise ValueError("the project name needs at least one letter or digit")
-        return value
+        return _named(value, "project")
 
     @field_validator("slug")
     @classmethod
@@ -82,6 +127,7 @@ class Lifecycle(_Model):
     name: str | None = Field(None, description="Lifecycle name; the policy picks one when omitted.")
     environments: list[str] = Field(
         default_factory=list,
+        max_length=MAX_ITEMS,
         description="Environment names in promotion order; the policy fills the default.",
     )
 
@@ -93,8 +139,8 @@ class Lifecycle(_Model):
 
 class Tenancy(_Model):
     mode: TenancyMode = "untenanted"
-    tenants: list[str] = Field(default_factory=list)
-    tenant_tags: list[str] = Field(default_factory=list, description="Canonical `TagSet/Tag` names.")
+    tenants: list[str] = Field(default_factory=list, max_length=10 * MAX_ITEMS)
+    tenant_tags: list[str] = Field(default_factory=list, max_length=MAX_ITEMS, description="Canonical `TagSet/Tag` names.")
 
     @field_validator("tenant_tags")
     @classmethod
@@ -121,15 +167,20 @@ class SecurityScan(_Model):
 
 
 class Runbook(_Model):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
     description: str = ""
     environments: list[str] = Field(
-        default_factory=list, description="Environments it may run in; default: all but Security."
+        default_factory=list, max_length=MAX_ITEMS, description="Environments it may run in; default: all but Security."
     )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _named(value, "runbook")
 
 
 class Variable(_Model):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
     value: str = ""
     type: VariableType = "String"
     environments: list[str] = Field(default_factory=list, description="Environment scope.")
@@ -144,7 +195,7 @@ class Versioning(_Model):
 class Settings(_Model):
     guided_failure_mode: GuidedFailureMode = "EnvironmentDefault"
     worker_pool: str = Field("hosted-ubuntu", description="Slug of the worker pool for worker steps.")
-    schema_version: int = Field(9, ge=1, description="OCL schema version written to the project.")
+    schema_version: int = Field(9, ge=1, le=1000, description="OCL schema version written to the project.")
 
 
 class Git(_Model):
@@ -155,10 +206,21 @@ class Git(_Model):
     def _path(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.strip().strip("/")
+        value = value.strip()
+        if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value):
+            raise ValueError(f"{value!r} is absolute; it must be relative to the repository root, e.g. .octopus/my-app")
+        value = value.strip("/")
         parts = value.split("/")
         if not value or value.startswith("~") or any(p in ("", ".", "..") for p in parts):
             raise ValueError("must be a relative folder inside the repository, e.g. .octopus/my-app")
+        if any(p.lower() == ".git" for p in parts):
+            raise ValueError(f"{value!r} is inside git's own .git folder, where git keeps no files; choose e.g. .octopus/my-app")
+        bad = next((p for p in parts if len(p.encode("utf-8")) > 255 or re.search(r"[\x00-\x1f\x7f\\:*?\"<>|]", p)), None)
+        if bad is not None:
+            raise ValueError(f"folder name {bad[:40]!r}... is too long or holds characters a path may not" if len(bad) > 40
+                             else f"folder name {bad!r} holds characters a path may not (control characters, \\ : * ? \" < > |)")
+        if len(value) > 1000:
+            raise ValueError("is longer than 1,000 characters")
         return value
 
 
@@ -175,15 +237,15 @@ class ProjectSpec(_Model):
     api_version: Literal["octoscaffold/v1"] = Field(API_VERSION, alias="apiVersion")
     project: Project
     template: str = Field(min_length=1, description="Catalog id of the project kind.")
-    parameters: dict[str, ParameterValue] = Field(default_factory=dict)
+    parameters: dict[str, ParameterValue] = Field(default_factory=dict, max_length=MAX_ITEMS)
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     tenancy: Tenancy = Field(default_factory=Tenancy)
     approval: Approval = Field(default_factory=Approval)
     security_scan: SecurityScan = Field(default_factory=SecurityScan)
     runbooks: list[Runbook] | None = Field(
-        None, description="Runbooks; omitted means the template's own, [] means none."
+        None, max_length=MAX_ITEMS, description="Runbooks; omitted means the template's own, [] means none."
     )
-    variables: list[Variable] = Field(default_factory=list, description="Extra project variables.")
+    variables: list[Variable] = Field(default_factory=list, max_length=10 * MAX_ITEMS, description="Extra project variables.")
     versioning: Versioning = Field(default_factory=Versioning)
     settings: Settings = Field(default_factory=Settings)
     git: Git = Field(default_factory=Git)
@@ -192,6 +254,12 @@ class ProjectSpec(_Model):
         default_factory=list, description="Best-practice defaults as applied (written by the policy)."
     )
     warnings: list[str] = Field(default_factory=list, description="Parts of the prompt not understood.")
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=10 * MAX_ITEMS,
+        description="Files the last render made, with the SHA-256 of each (written by render): a later "
+        "render removes those it no longer makes, unless they were edited.",
+    )
     # The YAML document the spec was read from, so saving it again keeps the user's comments.
     _document: object = PrivateAttr(default=None)
 
