@@ -6,14 +6,17 @@ Folders whose name starts with `_` hold partials shared by every template (e.g. 
 from __future__ import annotations
 
 import difflib
+import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from octoscaffold.errors import TemplateError, UserError
+from octoscaffold.inputs import printable
 from octoscaffold.spec.model import ParameterValue
 
 MANIFEST = "template.yaml"
@@ -29,6 +32,26 @@ def builtin_root() -> Path:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def inside(path: Path | str, root: Path | str) -> bool:
+    """Whether `path` really lies in `root`, links followed (`root` itself counts as inside)."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _relative_file(value: str) -> str:
+    """A file named relative to the template folder: no absolute path, no `..`."""
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith(("/", "\\", "~")) or re.match(r"[A-Za-z]:", value) or ".." in parts or "\x00" in value:
+        raise ValueError(f"{value!r} is not inside the template folder; name a file relative to it, e.g. examples/default.yaml")
+    if Path(value).stem in ("", ".", ".."):
+        # an example's snapshots go to snapshots/<stem>: "..", "." or "" would be another folder
+        raise ValueError(f"{value!r}: the file name before its extension must not be empty, '.' or '..'")
+    return value
+
+
+RelativeFile = Annotated[str, AfterValidator(_relative_file)]
 
 
 ParameterType = Literal["string", "slug", "integer", "boolean", "list"]
@@ -134,7 +157,7 @@ class ParameterDef(_Model):
 class RunbookDef(_Model):
     name: str
     description: str
-    file: str = Field(description="Jinja file, relative to the template folder.")
+    file: RelativeFile = Field(description="Jinja file, relative to the template folder.")
     production: bool = Field(True, description="Whether it may run in production environments.")
 
 
@@ -169,7 +192,7 @@ class Manifest(_Model):
     prerequisites: list[PrerequisiteDef] = Field(default_factory=list)
     sensitive_variables: list[SensitiveDef] = Field(default_factory=list)
     runbooks: list[RunbookDef] = Field(default_factory=list)
-    examples: list[str] = Field(
+    examples: list[RelativeFile] = Field(
         default_factory=list, description="Example spec files, relative to the template folder."
     )
 
@@ -192,19 +215,25 @@ class Template:
     def file_for(self, name: str) -> str:
         """Loader name of the Jinja file that renders `name` (own file first, then `_shared/`)."""
         own = self.folder / f"{name}.j2"
-        if own.is_file():
+        if os.path.isfile(own):
             return f"{self.id}/{name}.j2"
         return f"_shared/{name}.j2"
 
 
 def _read_manifest(path: Path) -> Any:
+    """A manifest's YAML data; the text is checked for aliases and deep nesting first, because
+    those hang or crash the (C) YAML loader."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from octoscaffold.inputs import check_yaml, read_text
+
+    text = read_text(path, "manifest", error=TemplateError)
+    check_yaml(text, printable(path), error=TemplateError)
     try:
-        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as error:
-        raise TemplateError(f"{path}: cannot read manifest ({error})") from None
+        return YAML(typ="safe").load(text)
+    except (YAMLError, ValueError, RecursionError) as error:
+        raise TemplateError(f"{printable(path)}: cannot read the manifest ({printable(error)})") from None
 
 
 def _load_manifest(folder: Path, data: Any = None) -> Manifest:
@@ -325,21 +354,62 @@ def load_catalog(
     return _load(tuple(Source(s.path.resolve(), s.origin) for s in sources))
 
 
+def _manifest_files(source: Path) -> list[Path]:
+    """The manifest of every template folder in `source` (a resolved path). A manifest that is,
+    or sits in, a symbolic link must really lie inside `source`."""
+    try:
+        entries = sorted(source.iterdir())
+    except OSError as error:
+        raise TemplateError(f"{printable(source)}: cannot read the catalog folder ({error.strerror})") from None
+    files = []
+    for folder in entries:
+        if folder.name.startswith(("_", ".")):
+            continue
+        path = folder / MANIFEST
+        try:
+            linked = os.path.islink(path) or os.path.islink(folder)
+            os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # not a template folder
+        except OSError as error:
+            raise TemplateError(f"{printable(path)}: cannot read the manifest ({error.strerror})") from None
+        if linked and not inside(path, source):
+            raise TemplateError(
+                f"{printable(path)}: a symbolic link leading outside the catalog folder {printable(source)}",
+                hint="copy the template into the catalog folder",
+            )
+        files.append(path)
+    return files
+
+
+def _stamp(path: Path) -> list[Any]:
+    try:
+        info = path.stat()
+    except OSError:
+        return [path.parent.name, None, None]  # reading it below says why
+    return [path.parent.name, info.st_mtime_ns, info.st_size]
+
+
 def _manifest_data(source: Path) -> dict[str, Any]:
     """Every manifest of a catalog folder as plain data, by folder name. Parsing YAML is most of
     the cost of loading a catalog, so the data is cached, keyed by each file's size and mtime."""
     import hashlib
+    import json
 
     from octoscaffold.cache import cache_dir, read_json, write_json
 
-    files = sorted(p / MANIFEST for p in source.iterdir() if not p.name.startswith(("_", ".")) and (p / MANIFEST).is_file())
-    stamps = [[f.parent.name, f.stat().st_mtime_ns, f.stat().st_size] for f in files]
+    files = _manifest_files(source)
+    stamps = [_stamp(f) for f in files]
     folder = cache_dir("catalog")
     cached_path = folder / (hashlib.sha1(str(source).encode()).hexdigest() + ".json") if folder else None
     cached = read_json(cached_path) if cached_path else None
-    if isinstance(cached, dict) and cached.get("stamps") == stamps:
+    if isinstance(cached, dict) and cached.get("stamps") == stamps and None not in (s[1] for s in stamps):
         return cached["manifests"]
     manifests = {f.parent.name: _read_manifest(f) for f in files}
+    try:
+        json.dumps(manifests)  # YAML dates are no JSON: such a manifest is not cached (and fails validation)
+    except (TypeError, ValueError):
+        return manifests
     if cached_path:
         write_json(cached_path, {"stamps": stamps, "manifests": manifests})
     return manifests
