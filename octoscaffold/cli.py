@@ -50,7 +50,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except OctoscaffoldError as error:
-            click.echo(f"octoscaffold: error: {error}", err=True)
+            from octoscaffold.inputs import printable
+
+            # One line, whatever the message quotes (paths that are not UTF-8, text from servers).
+            click.echo(f"octoscaffold: error: {printable(error)}", err=True)
             ctx.exit(error.exit_code)
 
 

@@ -131,10 +131,13 @@ def read_table(path: Path | None, name: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - Python 3.10 only
         import tomli as tomllib
+    from octoscaffold.inputs import printable, read_text
+
+    text = read_text(path, "settings file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise UserError(f"{path}: cannot read settings ({error})") from None
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"{printable(path)}: not valid TOML: {printable(error)}") from None
     table = data.get(name, {})
     if not isinstance(table, dict):
         raise UserError(f"{path}: [{name}] must be a table")

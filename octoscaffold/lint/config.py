@@ -161,12 +161,13 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> LintConfig
 
 
 def load_config(path: Path) -> LintConfig:
+    from octoscaffold.inputs import printable, read_text
+
+    text = read_text(path, "config file")
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such config file") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{path}: not valid TOML: {error}") from None
+        raise UserError(f"{printable(path)}: not valid TOML: {printable(error)}") from None
     return parse_config(data, Path(path))
 
 

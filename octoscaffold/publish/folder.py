@@ -114,10 +114,13 @@ class _Transaction:
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".octoscaffold-tmp")
         temp = Path(name)
         self.temps.append(temp)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fchmod(stream.fileno(), mode)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+                stream.flush()
+                os.fchmod(stream.fileno(), mode)
+        except OSError as error:  # name the file, not the temporary one
+            raise OSError(error.errno, error.strerror, str(target)) from None
         return temp
 
     def set_aside(self, target: Path) -> None:
@@ -159,8 +162,11 @@ def write_files(
     """Write `{relative path: text}` under `out`, all or nothing. `recorded` is what an earlier
     render wrote (path → SHA-256); those of its files this render does not make are removed if
     unedited. Existing files keep their mode; new ones get the umask's."""
-    existing = set(check_target(files, out, force=force))
-    removable, kept = stale_files(out, recorded or {}, files) if force else ([], [])
+    try:
+        existing = set(check_target(files, out, force=force))
+        removable, kept = stale_files(out, recorded or {}, files) if force else ([], [])
+    except OSError as error:  # a name too long, a folder that cannot be searched
+        raise OutputError(f"cannot use {printable(error.filename or out)}: {_reason(error)}", hint="choose another --out") from None
     new_mode = 0o666 & ~_umask()
     log = _Transaction()
     try:

@@ -230,6 +230,8 @@ def read(text: str, catalog: Catalog, *, template: str | None = None) -> Reading
             f"the prompt is {len(original):,} characters long; octoscaffold reads at most {MAX_PROMPT:,}",
             hint="describe one project in a few sentences; put details in a spec file (octoscaffold render)",
         )
+    if re.search(r"[\x00\ud800-\udfff]", original):
+        raise PromptError("the prompt holds bytes that are not UTF-8 text (or a NUL)", hint="retype it, or check the terminal's encoding")
     corrected, corrections = _correct_typos(normalise(text), catalog)
     prompt = Prompt.of(corrected)
     reading = Reading({"project": {}, "prompt": original})

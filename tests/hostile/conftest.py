@@ -19,6 +19,33 @@ from pathlib import Path
 
 import pytest
 
+# Dropping to an unprivileged user inside the interpreter: the interpreter may live where that user
+# cannot read (a root-only pyenv), so everything the commands import is imported first, as root.
+_DROP_AND_RUN = """
+import importlib, os, pkgutil, sys
+import octoscaffold
+for module in pkgutil.walk_packages(octoscaffold.__path__, "octoscaffold."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+for name in PRELOAD:
+    importlib.import_module(name)
+from octoscaffold.spec.io import _yaml
+_yaml(); _yaml("safe")
+os.setgroups([]); os.setgid(UID); os.setuid(UID)
+sys.argv = ["octoscaffold", *sys.argv[1:]]
+from octoscaffold.cli import main
+main()
+"""
+PRELOAD = [
+    "jinja2", "jinja2.sandbox", "jinja2.ext", "jinja2.bccache", "markupsafe", "ruamel.yaml", "ruamel.yaml.events",
+    "ruamel.yaml.error", "pydantic", "pydantic.json_schema", "pydantic_core", "click", "git", "tempfile", "hashlib",
+    "json", "tomllib", "shutil", "difflib", "resource", "signal", "string", "types", "importlib.metadata",
+    "unicodedata", "bisect", "filecmp", "stat", "uuid", "textwrap", "tty", "termios", "select", "codecs", "locale",
+    "gettext", "fnmatch", "glob", "copy", "dataclasses", "functools", "re", "io", "inspect", "urllib.parse",
+    "urllib.request", "email.utils", "pickle", "marshal", "encodings.utf_8_sig", "encodings.unicode_escape",
+    "encodings.ascii", "encodings.latin_1", "encodings.idna",
+]
+
 CLEARED_PREFIXES = ("OCTOSCAFFOLD_", "OPENAI_", "GH_", "GITHUB_", "GITLAB_", "OCTOPUS_", "GIT_")
 NOBODY = 65534
 
@@ -65,15 +92,28 @@ def run_cli(home):
     """run_cli(*args, cwd=..., input=..., timeout=..., env={...}, user=uid) -> Result."""
 
     def run(*args: str | os.PathLike, cwd: Path | None = None, input: str | bytes | None = None,
-            timeout: float = 60, env: dict[str, str] | None = None, user: "User | None" = None) -> Result:
+            timeout: float = 60, env: dict[str, str] | None = None, user: "User | None" = None,
+            file_size_limit: int | None = None) -> Result:
+        """`file_size_limit` (bytes) makes any larger write fail with EFBIG, even for root: a way
+        to make a write fail part-way."""
         environment = clean_environment(user.home if user else home, **(env or {}))
-        uid = user.uid if user else None
         data = input.encode("utf-8", "surrogateescape") if isinstance(input, str) else input
+        if user is not None and user.uid is not None:
+            boot = _DROP_AND_RUN.replace("PRELOAD", repr(PRELOAD)).replace("UID", str(user.uid))
+            command = [sys.executable, "-c", boot]
+        else:
+            command = [sys.executable, "-m", "octoscaffold"]
+
+        def limit() -> None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "octoscaffold", *[os.fspath(a) for a in args]],
+                [*command, *[os.fspath(a) for a in args]],
                 cwd=cwd, input=data, capture_output=True, timeout=timeout, env=environment,
-                user=uid, group=uid, extra_groups=[] if uid is not None else None,
+                preexec_fn=limit if file_size_limit is not None else None,
             )
         except subprocess.TimeoutExpired:
             pytest.fail(f"octoscaffold {' '.join(map(str, args))[:200]} hung for {timeout} s")
