@@ -76,6 +76,7 @@ def show_command(template_id: str, catalogs: tuple[Path, ...]) -> None:
       octoscaffold catalog show kubernetes
     """
     from octoscaffold.catalog import load_catalog
+    from octoscaffold.inputs import printable
 
     template = load_catalog(extra=catalogs).get(template_id)
     manifest = template.manifest
@@ -101,7 +102,7 @@ def show_command(template_id: str, catalogs: tuple[Path, ...]) -> None:
     if manifest.examples:
         click.echo("\nExample specs:")
         for example in manifest.examples:
-            click.echo(f"  {template.folder / example}")
+            click.echo(f"  {printable(template.folder / example)}")
 
 
 @catalog.command("new")
@@ -124,12 +125,13 @@ def new_command(template_id: str, folder: Path) -> None:
       octoscaffold catalog new acme-service --dir ./catalog
     """
     from octoscaffold.catalog.authoring import new_template
+    from octoscaffold.inputs import printable
 
     written = new_template(folder, template_id)
-    click.echo(f"Created {folder / template_id}:")
+    click.echo(f"Created {printable(folder / template_id)}:")
     for path in written:
-        click.echo(f"  {path}")
-    click.echo(f"\nCheck it with: octoscaffold catalog check {folder}")
+        click.echo(f"  {printable(path)}")
+    click.echo(f"\nCheck it with: octoscaffold catalog check {printable(folder)}")
 
 
 @catalog.command("check")
@@ -150,14 +152,16 @@ def check_command(folder: Path | None, update: bool) -> None:
 
     from octoscaffold.catalog.authoring import check_folder
     from octoscaffold.errors import EXIT_FOUND
+    from octoscaffold.inputs import printable
 
     results = check_folder(folder or Path("."), update=update)
     for result in results:
         status = "ok" if result.ok else "FAILED"
         click.echo(f"{result.template.id}: {status} ({result.examples} example{'s' * (result.examples != 1)})")
+        # example names and problems come from the catalog's files: no control characters to the terminal
         for example in result.updated:
-            click.echo(f"  snapshot written: {example}")
+            click.echo(f"  snapshot written: {printable(example)}")
         for problem in result.problems:
-            click.echo(f"  {problem}")
+            click.echo(f"  {printable(problem)}")
     if not all(result.ok for result in results):
         sys.exit(EXIT_FOUND)

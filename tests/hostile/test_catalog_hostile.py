@@ -334,3 +334,15 @@ def test_a_deeply_nested_json_example_is_refused(run_cli, catalog):
     (catalog / "acme" / "examples" / "default.json").write_text("[" * 100_000 + "]" * 100_000)
     set_examples(catalog, "examples/default.json")
     refused(run_cli("catalog", "check", catalog), "default.json", "nested")
+
+
+def test_control_characters_in_example_names_are_not_sent_to_the_terminal(run_cli, catalog):
+    example = catalog / "acme" / "examples" / "default.yaml"
+    os.rename(example, example.with_name("\x1b[2Jred.yaml"))
+    manifest = catalog / "acme" / "template.yaml"
+    manifest.write_text(manifest.read_text().replace("  - examples/default.yaml", '  - "examples/\\e[2Jred.yaml"'))
+    result = run_cli("catalog", "check", catalog, "--update")
+    assert result.returncode == 0, result.stderr
+    assert "snapshot written: examples/\\x1b[2Jred.yaml" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr
+    assert (catalog / "acme" / "snapshots" / "\x1b[2Jred").is_dir()
