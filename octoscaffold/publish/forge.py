@@ -13,16 +13,44 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from octoscaffold.errors import ForgeError, UserError
+from octoscaffold.inputs import printable
 
 TIMEOUT = 30.0  # seconds for one API request
+MAX_ANSWER = 10_000_000  # bytes of one API answer; a pull request is a few kilobytes
 
 TOKEN_VARIABLES = {"github": ("GH_TOKEN", "GITHUB_TOKEN"), "gitlab": ("GITLAB_TOKEN",)}
 NAMES = {"github": "GitHub", "gitlab": "GitLab"}
 
 
 def redact(text: str) -> str:
-    """Remove credentials from URLs (`https://user:secret@host` → `https://host`)."""
-    return re.sub(r"(\w+://)[^/@\s]+@", r"\1", text)
+    """Remove credentials from URLs (`https://user:secret@host` → `https://host`). The userinfo is
+    everything up to the last `@` before the path: a password may hold `@` itself."""
+    return re.sub(r"([A-Za-z][\w+.-]*://)[^/?#\s]*@", r"\1", str(text))
+
+
+def shown(text: object) -> str:
+    """A URL or git's words as they may be printed: credentials removed, control characters escaped."""
+    return printable(redact(str(text)))
+
+
+_WEB_ADDRESS = re.compile(r"https?://[^\x00-\x20\x7f-\x9f\s/?#@]+(?:[/?#][^\x00-\x20\x7f-\x9f\s]*)?", re.IGNORECASE)
+
+
+def web_address(value: object, forge: "Forge") -> str:
+    """The pull request's address as the forge gave it, if it is one: http(s), nothing that could
+    end the printed line or move the cursor."""
+    if isinstance(value, str) and len(value) <= 2000 and _WEB_ADDRESS.fullmatch(value):
+        return value
+    given = printable(repr(value) if not isinstance(value, str) else f"'{value[:200]}'")
+    raise ForgeError(f"{forge.name} gave the {forge.what} an address that is not a web address: {given}")
+
+
+def number(value: object, forge: "Forge") -> int:
+    """The pull request's number: a positive integer (it becomes part of an API path)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**12:
+        return value
+    raise ForgeError(f"{forge.name}'s answer does not describe a {forge.what}: its number is "
+                     f"{printable(repr(value))[:100]}, not a positive integer")
 
 
 @dataclass(frozen=True)
@@ -80,9 +108,9 @@ def detect(remote_url: str, forge_url: str | None = None) -> Forge:
     """The forge the remote names. `forge_url` is the API root for self-hosted forges:
     GitHub Enterprise `https://host/api/v3`, GitLab `https://host/api/v4`."""
     scheme, host, path = parse_remote(remote_url)
-    shown = redact(remote_url)
+    url = shown(remote_url)
     if scheme == "file" or not host:
-        raise UserError(f"the remote {shown} is not on a forge", hint="push to a GitHub or GitLab remote for --pr")
+        raise UserError(f"the remote {url} is not on a forge", hint="push to a GitHub or GitLab remote for --pr")
     web_scheme = scheme if scheme in ("http", "https") else "https"
     web_host = host if scheme in ("http", "https") else host.split(":")[0]
     web = f"{web_scheme}://{web_host}/{path}"
@@ -94,7 +122,7 @@ def detect(remote_url: str, forge_url: str | None = None) -> Forge:
             kind = "gitlab"
         else:
             raise UserError(
-                f"cannot tell the forge from --forge-url {redact(forge_url)}",
+                f"cannot tell the forge from --forge-url {shown(forge_url)}",
                 hint="give the API root: https://HOST/api/v3 for GitHub Enterprise, https://HOST/api/v4 for GitLab",
             )
     else:
@@ -107,12 +135,13 @@ def detect(remote_url: str, forge_url: str | None = None) -> Forge:
             kind, api = "github", f"https://{name}/api/v3"
         else:
             raise UserError(
-                f"cannot tell which forge hosts {shown}",
+                f"cannot tell which forge hosts {url}",
                 hint="pass --forge-url https://HOST/api/v3 (GitHub Enterprise) or https://HOST/api/v4 (GitLab)",
             )
     segments = path.split("/")
-    if len(segments) < 2 or "" in segments or (kind == "github" and len(segments) != 2):
-        raise UserError(f"the remote {shown} does not name a repository as owner/name")
+    odd = re.search(r"[\x00-\x20\x7f-\x9f?#]", path)  # would end a printed line or change an API path
+    if odd or len(segments) < 2 or "" in segments or (kind == "github" and len(segments) != 2):
+        raise UserError(f"the remote {url} does not name a repository as owner/name")
     return Forge(kind, api, path, web)
 
 
@@ -168,7 +197,8 @@ class Api:
         doing = what or f"{method} {path}"
         try:
             with _opener().open(request, timeout=self.timeout) as response:
-                text = response.read().decode("utf-8", "replace")
+                data = response.read(MAX_ANSWER + 1)
+                text = data.decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             raise ForgeError(self._clean(self._http_failure(error, doing))) from None
         except (socket.timeout, TimeoutError):
@@ -181,16 +211,18 @@ class Api:
         except (OSError, http.client.HTTPException) as error:
             reason = str(error) or type(error).__name__
             raise ForgeError(self._clean(f"cannot reach {self.forge.name} at {self.forge.api}: {reason}")) from None
+        if len(data) > MAX_ANSWER:
+            raise ForgeError(f"{self.forge.name} answered {doing} with more than {MAX_ANSWER:,} bytes")
         try:
             return json.loads(text) if text.strip() else None
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ForgeError(f"{self.forge.name} answered {doing} with something that is not JSON") from None
 
     def _http_failure(self, error, doing: str) -> str:
         name, code = self.forge.name, error.code
         try:
-            detail = _error_detail(json.loads(error.read().decode("utf-8", "replace")))
-        except (ValueError, OSError):
+            detail = _error_detail(json.loads(error.read(100_000).decode("utf-8", "replace")))
+        except (ValueError, OSError, RecursionError):
             detail = ""
         detail = f": {detail}" if detail else ""
         if code == 401:
@@ -206,8 +238,10 @@ class Api:
         return f"{name} refused {doing} (HTTP {code}{detail})"
 
     def _clean(self, text: str) -> str:
+        """One line without credentials, and with the server's words unable to forge output."""
         text = redact(" ".join(text.split()))
-        return text.replace(self._token.value, "<token>") if self._token.value else text
+        text = text.replace(self._token.value, "<token>") if self._token.value else text
+        return printable(text)
 
 
 def _error_detail(data: object) -> str:

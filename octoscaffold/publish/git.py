@@ -19,6 +19,7 @@ import git
 from gitdb.base import IStream
 
 from octoscaffold.errors import GitError, UserError
+from octoscaffold.inputs import printable
 from octoscaffold.publish.forge import redact
 
 ZERO = "0" * 40
@@ -27,6 +28,8 @@ PUSH_TIMEOUT = 120  # seconds; a push that takes longer is stopped and reported
 
 # Git must fail rather than wait for a password nobody will type.
 _QUIET_ENV = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
+# Paths given to git commands are file names, never patterns (`*`, `?`, `[` are ordinary characters).
+_LITERAL = {"GIT_LITERAL_PATHSPECS": "1"}
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,30 @@ def open_repo(path: Path | None) -> git.Repo:
         repo = git.Repo(where, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise UserError(
-            f"{where} is not inside a git repository",
+            f"{printable(where)} is not inside a git repository",
             hint="pass --out DIR to write a folder, or run inside a repository (or pass --repo PATH)",
         ) from None
     if repo.bare:
-        raise UserError(f"{where} is a bare repository", hint="pass --repo with a clone that has a working tree")
+        raise UserError(f"{printable(where)} is a bare repository", hint="pass --repo with a clone that has a working tree")
+    _check_usable(repo, where)
     return repo
+
+
+def _check_usable(repo: git.Repo, where: Path) -> None:
+    """GitPython reads a repository git itself refuses (owned by another user, a format from a newer
+    git); say so now, not as a puzzling failure of a later command."""
+    try:
+        repo.git.rev_parse("--git-dir")
+    except git.GitCommandError as error:
+        repo.close()
+        text = output(error.stderr)
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        reason = next((ln for ln in lines if ln.startswith("fatal: ")), lines[0] if lines else f"status {error.status}")
+        hint = "see what git status says there, or pass --repo with another repository"
+        if "safe.directory" in text:
+            hint = f"if you trust it: git config --global --add safe.directory {printable(repo.working_dir)}"
+        raise UserError(f"git cannot use the repository at {printable(where)}: {printable(reason.removeprefix('fatal: '))}",
+                        hint=hint) from None
 
 
 def author(repo: git.Repo) -> git.Actor:
@@ -107,11 +128,86 @@ def _resolve(repo: git.Repo, ref: str) -> str | None:
         return None
 
 
-def _check_branch_name(repo: git.Repo, name: str) -> None:
+_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def _branch_name_problem(name: str) -> str | None:
+    """Why git would refuse `name` as a branch (the rules of `git check-ref-format --branch`), or
+    None. `@` and `@{-1}` are refused too: git reads them as other branches, not as names."""
     try:
-        repo.git.check_ref_format("--branch", name)
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "it is not UTF-8 text"
+    bad = _REF_FORBIDDEN.search(name)
+    parts = name.split("/")
+    if not name:
+        return "it is empty"
+    if name in ("@", "HEAD"):
+        return f"git reads {name} as the current commit"
+    if name.startswith("-"):
+        return "it starts with '-'"
+    if bad:
+        return "it holds a space or a control character" if bad.group() <= " " or bad.group() == "\x7f" \
+            else f"it holds '{bad.group()}'"
+    for sequence in ("..", "@{", "//"):
+        if sequence in name:
+            return f"it holds '{sequence}'"
+    if name.startswith("/") or name.endswith("/"):
+        return "it starts or ends with '/'"
+    if name.endswith("."):
+        return "it ends with '.'"
+    if any(part.startswith(".") for part in parts):
+        return "a part of it starts with '.'"
+    if any(part.endswith(".lock") for part in parts):
+        return "a part of it ends with '.lock'"
+    return None
+
+
+def check_branch_name(name: str, option: str = "--branch") -> None:
+    """Refuse a branch name git would refuse or read as something else, before anything is done."""
+    problem = _branch_name_problem(name)
+    if problem:
+        raise UserError(f"'{printable(name)}' is not a valid branch name for {option}: {problem}",
+                        hint=f"pass {option} with a name git accepts, such as review/my-project")
+
+
+def _check_branch_name(repo: git.Repo, name: str) -> None:
+    """Git's own check as well, for any rule a newer git adds (no --branch: it would expand @{-1})."""
+    check_branch_name(name)
+    try:
+        repo.git.check_ref_format(f"refs/heads/{name}")
     except git.GitCommandError:
-        raise UserError(f"{name!r} is not a valid branch name", hint="choose another --branch") from None
+        raise UserError(f"'{printable(name)}' is not a valid branch name for --branch",
+                        hint="choose another --branch") from None
+
+
+def _dot_git(part: str) -> bool:
+    """`.git` in any case, also as Windows reads it (`.git.`, `.git `, `git~1`): git drops such paths."""
+    part = part.lower()
+    return part.rstrip(". ") == ".git" or part == "git~1"
+
+
+def _path_problem(path: str) -> str | None:
+    parts = path.split("/")
+    if re.search(r"[\x00-\x1f\x7f]", path):
+        return "it holds a control character"
+    if path.startswith("/"):
+        return "it is absolute"
+    if "" in parts:
+        return "it has an empty part ('//' or a '/' at the end)"
+    if any(part in (".", "..") for part in parts):
+        return "it has a '.' or '..' part"
+    if any(_dot_git(part) for part in parts):
+        return "git never stores files inside a .git folder"
+    return None
+
+
+def check_path(path: str) -> None:
+    """Refuse a path git would not store: `update-index` drops such paths without failing."""
+    problem = _path_problem(path)
+    if problem:
+        raise UserError(f"cannot commit '{printable(path)}': {problem}",
+                        hint="change git.base_path in the spec to a plain folder such as .octopus/my-project")
 
 
 def _checked_out(repo: git.Repo) -> set[str]:
@@ -127,11 +223,17 @@ def blob_sha(data: bytes) -> str:
 
 def _tree_files(repo: git.Repo, commit: str, paths: list[str]) -> dict[str, str]:
     """`{path: blob sha}` of the files under `paths` in `commit`."""
-    out = repo.git.ls_tree("-r", "-z", "--full-tree", commit, "--", *paths)
+    return {path: sha for path, (_, sha) in _tree_entries(repo, commit, paths).items()}
+
+
+def _tree_entries(repo: git.Repo, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
+    """`{path: (mode, sha)}` of the entries under `paths` in `commit`."""
+    out = repo.git.ls_tree("-r", "-z", "--full-tree", commit, "--", *paths, env=_LITERAL)
     found = {}
     for entry in filter(None, out.split("\0")):
         meta, path = entry.split("\t", 1)
-        found[path] = meta.split()[2]
+        mode, _, sha = meta.split()
+        found[path] = (mode, sha)
     return found
 
 
@@ -164,6 +266,11 @@ def plan_branch(
     force: bool = False,
 ) -> BranchPlan:
     """Decide what to commit where; raises UserError for refusals. Writes nothing."""
+    for path in [base_path, *files]:
+        check_path(path)
+    _check_branch_name(repo, branch)
+    if base is not None:
+        check_branch_name(base, "--base")
     if base is None:
         base = current_branch(repo)
         if base is None:
@@ -173,7 +280,6 @@ def plan_branch(
         if base == current_branch(repo):
             raise UserError(f"branch {base} has no commits yet", hint="commit something first, or pass --base")
         raise UserError(f"there is no branch {base!r} (locally or on {remote})", hint="pass --base with an existing branch")
-    _check_branch_name(repo, branch)
     if branch == base:
         raise UserError(f"the review branch and the base are both {branch!r}", hint="choose another --branch")
     if branch in _checked_out(repo):
@@ -224,8 +330,8 @@ def commit_branch(plan: BranchPlan, actor: git.Actor) -> None:
             data = text.encode("utf-8")
             sha = repo.odb.store(IStream("blob", len(data), io.BytesIO(data))).hexsha.decode("ascii")
             lines.append(f"{FILE_MODE} {sha}\t{path}")
-        with _stdin("\n".join(lines) + "\n") as stdin:
-            repo.git.update_index("--index-info", istream=stdin, env=env)
+        with _stdin("".join(line + "\0" for line in lines)) as stdin:  # NUL-separated: any path is one entry
+            repo.git.update_index("-z", "--index-info", istream=stdin, env=env)
         tree = repo.git.write_tree(env=env)
     stamp = {
         "GIT_AUTHOR_NAME": actor.name or "",
@@ -235,6 +341,7 @@ def commit_branch(plan: BranchPlan, actor: git.Actor) -> None:
     }
     with _stdin(plan.message) as stdin:
         sha = repo.git.commit_tree(tree, "-p", plan.parent_sha, istream=stdin, env=stamp)
+    _verify(plan, sha)
     expected = plan.old_sha or ZERO
     try:
         repo.git.update_ref("-m", "octoscaffold: review branch", plan.ref, sha, expected)
@@ -245,6 +352,29 @@ def commit_branch(plan: BranchPlan, actor: git.Actor) -> None:
         ) from None
     plan.commit_sha = sha
     plan.moved = True
+
+
+def _verify(plan: BranchPlan, commit: str) -> None:
+    """The commit must hold every file as reported, byte for byte, and change nothing else: git's
+    index drops some paths without failing and replaces a file by a folder of the same name."""
+    repo = plan.repo
+    held = _tree_entries(repo, commit, sorted(plan.files))
+    missing = [p for p, text in sorted(plan.files.items()) if held.get(p) != (FILE_MODE, blob_sha(text.encode("utf-8")))]
+    out = repo.git.diff_tree("-r", "-z", "--no-renames", "--name-only", plan.parent_sha, commit)
+    others = sorted(set(filter(None, out.split("\0"))) - set(plan.files) - set(plan.remove))
+    if not missing and not others:
+        return
+    if missing:
+        problem = f"git did not store {_some(missing)} in the commit"
+    else:
+        problem = f"the commit would also remove or change {_some(others)} (a file where a generated file needs a folder?)"
+    raise UserError(f"{problem}; nothing was changed",
+                    hint=f"rename that file on {plan.base}, or change git.base_path in the spec")
+
+
+def _some(paths: list[str]) -> str:
+    shown = ", ".join(f"'{printable(p)}'" for p in paths[:3])
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
 def undo_branch(plan: BranchPlan) -> None:
@@ -265,7 +395,8 @@ def undo_branch(plan: BranchPlan) -> None:
 def remote_url(repo: git.Repo, remote: str) -> str:
     if remote not in [r.name for r in repo.remotes]:
         known = ", ".join(r.name for r in repo.remotes) or "none"
-        raise UserError(f"there is no git remote named {remote!r} (remotes: {known})", hint="pass --remote NAME")
+        raise UserError(f"there is no git remote named '{printable(remote)}' (remotes: {printable(known)})",
+                        hint="pass --remote NAME")
     return repo.git.remote("get-url", remote)
 
 
@@ -282,7 +413,7 @@ def push_branch(plan: BranchPlan, remote: str, timeout: float = PUSH_TIMEOUT) ->
         killed = isinstance(error.status, int) and error.status < 0
         if killed or "did not complete in" in output(error.stderr):  # GitPython stopped it (kill_after_timeout)
             raise PushTimeout(f"pushing {plan.branch} to {remote} did not finish within {timeout:g} s") from None
-        raise GitError(push_failure(error, remote, plan.branch)) from None
+        raise GitError(printable(push_failure(error, remote, plan.branch))) from None  # hooks' text is the remote's
 
 
 def output(text: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from octoscaffold.errors import ForgeError
-from octoscaffold.publish.forge import Api, Forge, PullRequest, Token
+from octoscaffold.publish.forge import Api, Forge, PullRequest, Token, number, web_address
 
 
 def _api(forge: Forge, token: Token, timeout: float) -> Api:
@@ -23,7 +23,10 @@ def find_open(api: Api, head: str) -> dict | None:
     found = api.request("GET", f"/repos/{api.forge.path}/pulls{query}", what="listing pull requests")
     if not isinstance(found, list):
         raise ForgeError("GitHub answered the pull request list with something that is not a list")
-    return next((pr for pr in found if isinstance(pr, dict) and pr.get("number")), None)
+    pull = next((pr for pr in found if isinstance(pr, dict)), None)
+    if pull is not None:
+        number(pull.get("number"), api.forge)  # it goes into the path of the update
+    return pull
 
 
 def open_or_update(
@@ -38,7 +41,7 @@ def open_or_update(
             {"title": title, "head": head, "base": base, "body": body},
             what="opening the pull request",
         )
-        return _pull_request(created, created=True)
+        return _pull_request(created, forge, created=True)
     number = existing["number"]
     updated = api.request(
         "PATCH",
@@ -46,10 +49,10 @@ def open_or_update(
         {"title": title, "body": body},
         what=f"updating pull request #{number}",
     )
-    return _pull_request(updated, created=False)
+    return _pull_request(updated, forge, created=False)
 
 
-def _pull_request(data: object, *, created: bool) -> PullRequest:
-    if not isinstance(data, dict) or not isinstance(data.get("number"), int):
+def _pull_request(data: object, forge: Forge, *, created: bool) -> PullRequest:
+    if not isinstance(data, dict):
         raise ForgeError("GitHub's answer does not describe a pull request")
-    return PullRequest(data["number"], str(data.get("html_url") or ""), created)
+    return PullRequest(number(data.get("number"), forge), web_address(data.get("html_url"), forge), created)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from octoscaffold.errors import ForgeError
-from octoscaffold.publish.forge import Api, Forge, PullRequest, Token, encoded
+from octoscaffold.publish.forge import Api, Forge, PullRequest, Token, encoded, number, web_address
 
 
 def _api(forge: Forge, token: Token, timeout: float) -> Api:
@@ -18,7 +18,10 @@ def find_open(api: Api, head: str) -> dict | None:
     found = api.request("GET", f"/projects/{project}/merge_requests{query}", what="listing merge requests")
     if not isinstance(found, list):
         raise ForgeError("GitLab answered the merge request list with something that is not a list")
-    return next((mr for mr in found if isinstance(mr, dict) and mr.get("iid")), None)
+    request = next((mr for mr in found if isinstance(mr, dict)), None)
+    if request is not None:
+        number(request.get("iid"), api.forge)  # it goes into the path of the update
+    return request
 
 
 def open_or_update(
@@ -34,7 +37,7 @@ def open_or_update(
             {"source_branch": head, "target_branch": base, "title": title, "description": body},
             what="opening the merge request",
         )
-        return _merge_request(created, created=True)
+        return _merge_request(created, forge, created=True)
     iid = existing["iid"]
     updated = api.request(
         "PUT",
@@ -42,10 +45,10 @@ def open_or_update(
         {"title": title, "description": body},
         what=f"updating merge request !{iid}",
     )
-    return _merge_request(updated, created=False)
+    return _merge_request(updated, forge, created=False)
 
 
-def _merge_request(data: object, *, created: bool) -> PullRequest:
-    if not isinstance(data, dict) or not isinstance(data.get("iid"), int):
+def _merge_request(data: object, forge: Forge, *, created: bool) -> PullRequest:
+    if not isinstance(data, dict):
         raise ForgeError("GitLab's answer does not describe a merge request")
-    return PullRequest(data["iid"], str(data.get("web_url") or ""), created)
+    return PullRequest(number(data.get("iid"), forge), web_address(data.get("web_url"), forge), created)

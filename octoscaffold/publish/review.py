@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from octoscaffold.errors import ForgeError, GitError
+from octoscaffold.errors import ForgeError, GitError, UserError
+from octoscaffold.inputs import read_text
 from octoscaffold.publish import body as bodies
 from octoscaffold.publish import forge as forges
 
@@ -64,22 +65,39 @@ def publish(scaffold, options: Options) -> Outcome:
 
     from octoscaffold.publish import git
 
+    _check_options(options)
     repo = git.open_repo(options.repo)
     try:
         return _publish(repo, scaffold, options)
     except gitpython.GitCommandError as error:
-        # Anything not already turned into a clear message: one line, no credentials.
+        # A local git command (pushes are handled in git.push_branch): something about this
+        # repository, so an input error. One line, no credentials.
         lines = [ln for ln in git.output(error.stderr).splitlines() if ln.strip()]
-        reason = forges.redact(lines[-1].strip() if lines else str(error.status))
-        raise GitError(f"git {error.command[1] if len(error.command) > 1 else ''} failed: {reason}") from None
+        reason = forges.shown(lines[-1].strip() if lines else str(error.status))
+        command = error.command[1] if len(error.command) > 1 else ""
+        raise UserError(f"git {command} failed in {forges.shown(repo.working_dir)}: {reason}") from None
     finally:
         repo.close()
+
+
+def _check_options(options: Options) -> None:
+    """What can be refused from the options alone, before the repository is opened."""
+    from octoscaffold.publish import git
+
+    if options.branch is not None:
+        git.check_branch_name(options.branch, "--branch")
+    if options.base is not None:
+        git.check_branch_name(options.base, "--base")
+    if options.pr_template is not None:
+        if not options.pr:
+            raise UserError("--pr-template is used only with --pr", hint="add --pr, or drop --pr-template")
+        read_text(options.pr_template, "pull request template")  # a FIFO, a device or binary is one clear line
 
 
 def _publish(repo, scaffold, options: Options) -> Outcome:
     from octoscaffold.publish import git
 
-    branch = options.branch or default_branch(scaffold)
+    branch = default_branch(scaffold) if options.branch is None else options.branch
     push = options.push or options.pr
     url = git.remote_url(repo, options.remote) if push else None
     forge = token = None
@@ -108,7 +126,7 @@ def _publish(repo, scaffold, options: Options) -> Outcome:
         commit_sha=plan.old_sha if plan.action == "unchanged" else None,
         dry_run=options.dry_run,
         remote=options.remote if push else None,
-        remote_url=forges.redact(url) if url else None,
+        remote_url=forges.shown(url) if url else None,
         forge=forge,
     )
     if forge is not None:
