@@ -12,8 +12,42 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def write_report(path: Path, text: str) -> None:
+    """Write the report to `path`, or raise UserError in one line (a missing folder, no permission).
+
+    Opened without blocking, so a FIFO that nobody reads is refused instead of hanging; one that is
+    read (`--output /dev/stdout` in a pipeline) is written normally."""
+    import errno
+    import os
+
+    from octoscaffold.errors import UserError
+    from octoscaffold.inputs import printable
+
+    shown = printable(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(path, flags, 0o666)
+    except OSError as problem:
+        if problem.errno == errno.ENXIO:
+            reason = "it is a pipe nobody reads"
+        elif isinstance(problem, FileNotFoundError):
+            reason = "its folder does not exist; create it first"
+        else:
+            reason = problem.strerror or str(problem)
+        raise UserError(f"{shown}: cannot write the report ({reason})") from None
+    try:
+        os.set_blocking(handle, True)
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(handle, data) :]
+    except OSError as problem:
+        raise UserError(f"{shown}: cannot write the report ({problem.strerror or problem})") from None
+    finally:
+        os.close(handle)
+
+
 @click.command("lint")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))  # reading says what is wrong
 @click.option(
     "--format",
     "fmt",
@@ -65,7 +99,13 @@ def lint(
     import os
     import sys
 
-    from octoscaffold.lint import RULES, LintConfig, find_config, lint_paths, load_config
+    from octoscaffold.lint import (
+        RULES,
+        LintConfig,
+        find_config,
+        lint_paths,
+        load_config,
+    )
     from octoscaffold.lint.report import render
 
     if list_rules:
@@ -75,12 +115,18 @@ def lint(
         return
     targets = list(paths) or [Path(".")]
     if config_path is None:
-        config_path = find_config(targets[0])
+        try:
+            config_path = find_config(targets[0])
+        except OSError as problem:  # a name too long, a loop of links: say so in one line
+            from octoscaffold.errors import UserError
+            from octoscaffold.inputs import printable
+
+            raise UserError(f"{printable(targets[0])}: cannot read it ({problem.strerror or problem})") from None
     config = load_config(config_path) if config_path is not None else LintConfig()
     config = config.with_flags(select=_split(select), ignore=_split(ignore), fail_on=fail_on)
     report = lint_paths(targets, config, jobs=jobs or os.cpu_count() or 1)
     if output is not None:
-        output.write_text(render(report, fmt), encoding="utf-8")
+        write_report(output, render(report, fmt))
     else:
         colour = color if color is not None else (fmt == "text" and sys.stdout.isatty())
         click.echo(render(report, fmt, colour=colour), nl=False)

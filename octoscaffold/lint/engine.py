@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
+from octoscaffold.inputs import printable
 from octoscaffold.ocl.ast import Document
-from octoscaffold.ocl.errors import OclSyntaxError
+from octoscaffold.ocl.errors import OclFileError, OclSyntaxError
 from octoscaffold.ocl.fmt import iter_ocl_files
-from octoscaffold.ocl.parser import parse
+from octoscaffold.ocl.parser import parse, read_file
 from octoscaffold.ocl.view import (
     PROCESS_FILE,
     RUNBOOKS_FOLDER,
@@ -208,14 +209,17 @@ def _project_of(path: Path) -> tuple[Path, str] | None:
 
 
 def _read(path: Path, findings: list[Finding]) -> Document | None:
+    """The parsed file, or None and an OCL000 finding (always reported, whatever --select says:
+    the file was not linted) for a file that cannot be read (a FIFO, too large, unreadable) or
+    does not parse."""
     shown = str(path)
     try:
-        return parse(path.read_bytes(), shown)
+        return parse(read_file(path), shown)
     except OclSyntaxError as error:
-        # Always reported, whatever --select says: the file was not linted.
         findings.append(Finding(shown, error.line, error.column, "OCL000", "error", error.message))
-    except OSError as error:
-        findings.append(Finding(shown, 1, 1, "OCL000", "error", f"cannot read the file: {error.strerror}"))
+    except OclFileError as error:
+        reason = error.message.removeprefix(f"{printable(path)}: ")
+        findings.append(Finding(shown, 1, 1, "OCL000", "error", reason))
     return None
 
 

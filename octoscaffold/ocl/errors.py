@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from octoscaffold.errors import OctoscaffoldError
+from octoscaffold.errors import OctoscaffoldError, UserError
+from octoscaffold.inputs import printable
 
 _SNIPPET_WIDTH = 160  # long lines (minified JSON in a property) are cut around the column
 
@@ -29,7 +30,8 @@ class OclSyntaxError(OctoscaffoldError):
         self.source_line = source_line
 
     def __str__(self) -> str:
-        return f"{self.path or '<string>'}:{self.line}:{self.column}: {self.message}"
+        # One line whatever the path holds (a file may be named with a line break in it).
+        return f"{printable(self.path or '<string>')}:{self.line}:{self.column}: {self.message}"
 
     def __reduce__(self):  # keep pickling working (multiprocessing) despite keyword-only arguments
         return (_rebuild, (self.message, self.path, self.line, self.column, self.source_line))
@@ -50,6 +52,12 @@ class OclSyntaxError(OctoscaffoldError):
         """The one-line summary followed by the source line and caret, indented."""
         body = "\n".join("    " + part for part in self.snippet.split("\n"))
         return f"{self}\n{body}"
+
+
+class OclFileError(UserError):
+    """An OCL file that cannot be read or written: missing, not a regular file, too large,
+    unreadable, in a folder that cannot be written, a symbolic link `fmt` will not replace.
+    `str(err)` is one line starting with the path."""
 
 
 def _rebuild(message: str, path: str | None, line: int, column: int, source_line: str) -> OclSyntaxError:

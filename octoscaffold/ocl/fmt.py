@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from octoscaffold.errors import UserError
+from octoscaffold.inputs import printable
 
-from .errors import OclSyntaxError
-from .parser import decode, parse
+from .errors import OclFileError, OclSyntaxError
+from .parser import parse, read_file
 from .writer import runbook_hint, write
 
 
@@ -25,22 +27,41 @@ def newline_of(text: str) -> str:
 
 
 def format_text(text: str, path: str | None = None) -> str:
-    """Canonical text, keeping CRLF when the file's structural newlines are CRLF. No final newline."""
-    return write(parse(text, path), newline=newline_of(text), runbook=runbook_hint(path))
+    """Canonical text, keeping CRLF when the file's structural newlines are CRLF, and a leading BOM
+    when the file has one (so formatting changes only the layout). No final newline."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    return bom + write(parse(text, path), newline=newline_of(text), runbook=runbook_hint(path))
 
 
 def iter_ocl_files(paths: list[Path]) -> list[Path]:
-    """Files named directly plus every `*.ocl` below the folders named, sorted, without repeats."""
+    """Files named directly plus every `*.ocl` below the folders named, sorted, without repeats.
+
+    A path named directly is kept whatever it is (a FIFO, a device): reading it says what is wrong.
+    A path that does not exist or cannot be looked at (a name too long) raises UserError."""
     found: set[Path] = set()
     for path in paths:
         path = Path(path)
-        if path.is_dir():
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            dangling = _is_link(path)
+            raise UserError(f"{printable(path)}: " + ("a symbolic link to nothing" if dangling else "no such file or folder")) from None
+        except OSError as problem:
+            raise UserError(f"{printable(path)}: cannot read it ({problem.strerror or problem})") from None
+        except ValueError:
+            raise UserError(f"{printable(path)}: not a usable file name (it holds a NUL byte)") from None
+        if stat.S_ISDIR(info.st_mode):
             found.update(p for p in path.rglob("*.ocl") if p.is_file())
-        elif path.is_file():
-            found.add(path)
         else:
-            raise UserError(f"{path}: no such file or folder")
+            found.add(path)
     return sorted(found)
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except (OSError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -65,7 +86,11 @@ class FileResult:
 
 def _diff_lines(text: str) -> list[str]:
     # difflib expects every line to end with a newline; mark the missing final one as git does.
-    lines = text.splitlines(keepends=True)
+    # Only LF ends a line: str.splitlines() would also split at VT, FF, U+001C-U+001E, U+0085...
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    if not lines[-1]:
+        lines.pop()
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n\\ No newline at end of file\n"
     return lines
@@ -74,7 +99,7 @@ def _diff_lines(text: str) -> list[str]:
 @dataclass
 class FormatReport:
     files: list[FileResult] = field(default_factory=list)
-    errors: list[OclSyntaxError] = field(default_factory=list)
+    errors: list[OclSyntaxError | OclFileError] = field(default_factory=list)
 
     @property
     def changed(self) -> list[FileResult]:
@@ -84,35 +109,90 @@ class FormatReport:
 def format_paths(paths: list[Path], *, write: bool) -> FormatReport:
     """Format every OCL file under `paths`; with `write=True` rewrite the changed ones in place.
 
-    A file that does not parse is reported in `errors` and left alone; the others are still formatted.
+    A file that cannot be read, does not parse or cannot be written is reported in `errors` and left
+    as it was; the others are still formatted. A symbolic link is read through but never replaced
+    or written through: with `write=True` a link whose text would change is an error (format its
+    target), and a link to a file that is itself being formatted is skipped.
     """
     report = FormatReport()
-    for path in iter_ocl_files(paths):
+    files = iter_ocl_files(paths)
+    links = {path for path in files if _is_link(path)}
+    targets = {os.path.realpath(path) for path in files if path not in links}
+    for path in files:
+        link = path in links
+        if link and os.path.realpath(path) in targets:
+            continue  # the file it points to is formatted in its own right
         try:
-            original = decode(path.read_bytes(), str(path))
+            before = None if link else _lstat(path)
+            original = read_file(path)
             formatted = format_text(original, str(path))
-        except OclSyntaxError as exc:
+            changed = formatted != original
+            if changed and write:
+                if link:
+                    raise OclFileError(
+                        f"{printable(path)}: is a symbolic link; format its target"
+                        f" {printable(os.path.realpath(path))} instead (fmt never replaces a link)"
+                    )
+                _replace(path, formatted.encode("utf-8"), before)
+        except (OclSyntaxError, OclFileError) as exc:
             report.errors.append(exc)
             continue
-        changed = formatted != original
-        if changed and write:
-            _replace(path, formatted.encode("utf-8"))
         report.files.append(FileResult(path, original, formatted, changed))
     return report
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder so a crash never leaves half a file."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None  # reading the file reports the problem
+
+
+def _replace(path: Path, data: bytes, before: os.stat_result | None) -> None:
+    """Replace `path` by a new file holding `data`, atomically; any failure leaves it as it was.
+
+    The new file is created beside it with O_EXCL (mkstemp), so nothing planted at its name is
+    followed; it gets the old file's mode (and owner, where allowed), is flushed to disk, and is
+    renamed over the old file only if that was not changed or replaced since it was read.
+    """
+    shown = printable(path)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    except OSError as problem:
+        raise OclFileError(
+            f"{shown}: cannot write it ({problem.strerror or problem}): fmt writes the new text to a"
+            " temporary file in the same folder, so the folder must be writable; the file is left as it was"
+        ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
+            if before is not None:
+                os.fchmod(stream.fileno(), stat.S_IMODE(before.st_mode))
+                if (before.st_uid, before.st_gid) != (os.geteuid(), os.getegid()):
+                    try:
+                        os.fchown(stream.fileno(), before.st_uid, before.st_gid)
+                    except OSError:
+                        pass  # only root may give a file away; the new file is then the caller's
             stream.write(data)
-        os.chmod(temporary, mode)
+            stream.flush()
+            os.fsync(stream.fileno())
+        now = _lstat(path)
+        if before is None or now is None or _identity(now) != _identity(before):
+            raise OclFileError(f"{shown}: changed while it was being formatted; left as it is (run fmt again)")
         os.replace(temporary, path)
+    except OSError as problem:
+        _remove(temporary)
+        raise OclFileError(f"{shown}: cannot write it ({problem.strerror or problem}); the file is left as it was") from None
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
+        _remove(temporary)
         raise
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_mode, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -7,34 +7,54 @@ lists cannot nest (Octopus's parser rejects it), so they need no stack.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
-from .ast import Attribute, Block, Boolean, Dictionary, Document, Entry, List, Null, Number, String
-from .errors import OclSyntaxError
+from .ast import (
+    Attribute,
+    Block,
+    Boolean,
+    Dictionary,
+    Document,
+    Entry,
+    List,
+    Null,
+    Number,
+    String,
+)
+from .errors import OclFileError, OclSyntaxError
 
-# "Whitespace other than newline" is any Unicode whitespace except LF, CR included: that is what
-# Octopus's parser skips, and it makes CRLF and mixed line endings need no special case.
-_SP = re.compile(r"[^\S\n]*")
-_WS = re.compile(r"\s*")
+# Whitespace is what Octopus's parser (.NET char.IsWhiteSpace) takes for it: tab, LF, VT, FF, CR,
+# U+0085 and the Unicode space and line/paragraph separators. Python's str.isspace() and regex \s
+# add U+001C-U+001F, which Octopus keeps as content, so neither is used here (nor strip() without
+# arguments, split() or splitlines()). Only LF ends a line; "whitespace other than newline" includes
+# CR, which makes CRLF and mixed line endings need no special case.
+SPACE_CHARS = "\t\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+WHITESPACE_CHARS = SPACE_CHARS + "\n"
+_SPACE = "[" + re.escape(SPACE_CHARS) + "]"
+_SP = re.compile(_SPACE + "*")
+_WS = re.compile("[" + re.escape(WHITESPACE_CHARS) + "]*")
 _NAME = re.compile(r"\w+")
-_BARE_KEY = re.compile(r'[^\s"]+')
+_BARE_KEY = re.compile('[^"' + re.escape(WHITESPACE_CHARS) + "]+")
 _QUOTED = re.compile(r'"([^"\\\n\r]*(?:\\.[^"\\\n\r]*)*)"')
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"'}
 _SCALAR = re.compile(r"(?:(-?[0-9]+(?:\.[0-9]+)?)|(true|false|null))(?![\w.])")
-_HEREDOC_OPEN = re.compile(r"<<(-?)(\S*)[^\S\n]*")
+_HEREDOC_OPEN = re.compile("<<(-?)([^" + re.escape(WHITESPACE_CHARS) + "]*)" + _SPACE + "*")
+
+MAX_DEPTH = 100  # blocks inside blocks; Octopus's own files nest at most 5 deep
 
 
 @lru_cache(maxsize=64)
 def _closer(tag: str) -> re.Pattern[str]:
     """A line holding only `tag` and whitespace; group 1 is its indentation."""
-    return re.compile(r"^([^\S\n]*)" + re.escape(tag) + r"[^\S\n]*$", re.M)
+    return re.compile("^(" + _SPACE + "*)" + re.escape(tag) + _SPACE + "*$", re.M)
 
 
 def closes_heredoc(line: str, tag: str) -> bool:
     """Whether `line` would end a heredoc tagged `tag` (the writer uses this to choose tags)."""
-    return line.strip() == tag
+    return line.strip(SPACE_CHARS) == tag
 
 
 def read_heredoc_lines(lines: list[str], indented: bool, closer_indent: int) -> str:
@@ -54,7 +74,7 @@ def read_heredoc_lines(lines: list[str], indented: bool, closer_indent: int) -> 
         for line in lines:
             if cut == 0:
                 break
-            rest = line.lstrip()
+            rest = line.lstrip(SPACE_CHARS)
             if rest:
                 cut = min(cut, len(line) - len(rest))
         if cut:
@@ -72,20 +92,42 @@ def parse(text: str | bytes, path: str | None = None) -> Document:
 
 
 def decode(data: bytes, path: str | None = None) -> str:
-    """UTF-8 bytes as text; invalid bytes raise OclSyntaxError at their line and column."""
+    """The text of an OCL file's bytes (a leading BOM kept). Bytes that are not UTF-8, and NUL
+    characters (a binary file, or UTF-16), raise OclSyntaxError at their line and column."""
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            message = "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8"
+        else:
+            message = f"invalid UTF-8 byte 0x{data[exc.start]:02x}; OCL files are UTF-8 text (save the file as UTF-8)"
         start = data.rfind(b"\n", 0, exc.start) + 1
         end = data.find(b"\n", exc.start)
         source = data[start : len(data) if end < 0 else end].decode("utf-8", "replace").rstrip("\r")
         raise OclSyntaxError(
-            f"invalid UTF-8 byte 0x{data[exc.start]:02x}; OCL files are UTF-8 text",
+            message,
             path=path,
             line=data.count(b"\n", 0, exc.start) + 1,
             column=len(data[start : exc.start].decode("utf-8", "replace")) + 1,
             source_line=source,
         ) from None
+    if "\x00" in text:
+        at = text.index("\x00")
+        raise _Parser(text, path).error(
+            "a NUL character: OCL files are text, and this looks like a binary or UTF-16 file", at
+        )
+    return text
+
+
+def read_file(path: str | os.PathLike[str]) -> str:
+    """The text of one OCL file, a leading BOM kept.
+
+    A regular file of at most MAX_OCL_BYTES, opened without blocking (a FIFO or a device is
+    refused, never waited on): OclFileError otherwise. Text that is not UTF-8 or holds NUL
+    characters raises OclSyntaxError."""
+    from octoscaffold.inputs import MAX_OCL_BYTES, read_bytes
+
+    return decode(read_bytes(path, "OCL file", limit=MAX_OCL_BYTES, error=OclFileError), os.fspath(path))
 
 
 def _describe(ch: str) -> str:
@@ -136,10 +178,17 @@ class _Parser:
 
     def end_of_line(self, pos: int, what: str) -> int:
         """After a statement only whitespace may follow on its line."""
+        start = pos
         pos = _SP.match(self.text, pos).end()
         if pos < self.n and self.text[pos] != "\n":
-            raise self.error(f"unexpected {_describe(self.text[pos])} after {what}; expected a new line", pos)
+            raise self.error(f"unexpected {_describe(self.text[pos])} after {what}; expected a new line{self.cr_hint(start, pos)}", pos)
         return pos
+
+    def cr_hint(self, start: int, end: int) -> str:
+        """For a file with old Mac line ends: a CR alone ends no line in OCL."""
+        if "\r" in self.text[start:end]:
+            return " (a CR alone does not end a line: OCL lines end in LF or CRLF; convert the line endings)"
+        return ""
 
     # -- document and blocks ---------------------------------------------------------------
 
@@ -174,6 +223,12 @@ class _Parser:
                     block, pos, has_body = self.block_header(name, after, line, column)
                     body.append(block)
                     if has_body:
+                        if len(open_blocks) >= MAX_DEPTH:
+                            raise self.error(
+                                f"blocks nested more than {MAX_DEPTH} levels deep; Octopus's own files nest"
+                                " at most a few levels (is this file generated by mistake?)",
+                                pos - 1 if text[pos - 1 : pos] == "{" else pos,
+                            )
                         open_blocks.append(block)
                         body = block.body
                 else:
@@ -375,6 +430,8 @@ class _Parser:
             seen[key] = key_line
             value, pos = self.value(_SP.match(text, after + 1).end(), False)
             entries.append(Entry(key, value, key_line, key_column))
-            pos = _SP.match(text, pos).end()
+            start, pos = pos, _SP.match(text, pos).end()
             if pos < n and text[pos] != "\n" and text[pos] != "}":
-                raise self.error(f"unexpected {_describe(text[pos])} after the value; expected a new line", pos)
+                raise self.error(
+                    f"unexpected {_describe(text[pos])} after the value; expected a new line{self.cr_hint(start, pos)}", pos
+                )

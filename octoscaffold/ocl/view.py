@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from .ast import Attribute, Block, Dictionary, Document, List
-from .parser import parse
+from .parser import parse, read_file
 
 PROCESS_FILE = "deployment_process.ocl"
 SETTINGS_FILE = "deployment_settings.ocl"
@@ -670,14 +670,15 @@ def project_files(folder: Path) -> list[Path]:
 
 
 def load_project(folder: Path | str) -> ProjectView:
-    """Read a project's config-as-code folder (e.g. `.octopus/my-app`). Raises OclSyntaxError."""
+    """Read a project's config-as-code folder (e.g. `.octopus/my-app`). Raises OclSyntaxError, or
+    OclFileError for a file that cannot be read (too large, not a regular file, unreadable)."""
     folder = Path(folder)
     documents: dict[str, Document] = {}
     paths: dict[str, str] = {}
     for file in project_files(folder):
         key = file.relative_to(folder).as_posix()
         paths[key] = str(file)
-        documents[key] = parse(file.read_bytes(), str(file))
+        documents[key] = parse(read_file(file), str(file))
     return view_from_documents(documents, folder, paths=paths)
 
 

@@ -20,6 +20,7 @@ from octoscaffold.ocl import (
     String,
     parse,
 )
+from octoscaffold.ocl.parser import MAX_DEPTH
 
 
 def test_empty_and_blank_files_are_empty_documents():
@@ -183,8 +184,8 @@ def test_lists_may_span_lines():
     assert doc.body[1].line == 5
 
 
-def test_deep_nesting_needs_no_recursion():
-    depth = 50_000
+def test_nesting_up_to_the_limit_parses():
+    depth = MAX_DEPTH
     text = "".join(f"b{i} {{\n" for i in range(depth)) + "x = 1\n" + "}\n" * depth
     node = parse(text)
     for _ in range(depth):
@@ -193,9 +194,16 @@ def test_deep_nesting_needs_no_recursion():
     assert node.body[0].line == depth + 1
 
 
+def test_nesting_past_the_limit_is_a_syntax_error_at_the_block_too_many():
+    depth = 50_000  # quickly refused: deeper trees would make the written text grow as depth²
+    text = "".join(f"b{i} {{\n" for i in range(depth)) + "x = 1\n" + "}\n" * depth
+    with pytest.raises(OclSyntaxError, match=rf"^f\.ocl:{MAX_DEPTH + 1}:6: blocks nested more than {MAX_DEPTH} levels deep"):
+        parse(text, "f.ocl")
+
+
 def test_unclosed_deep_nesting_is_a_syntax_error():
     with pytest.raises(OclSyntaxError, match="is not closed"):
-        parse("a {\n" * 10_000)
+        parse("a {\n" * MAX_DEPTH)
 
 
 def test_names_and_keys_are_shared_not_copied():
