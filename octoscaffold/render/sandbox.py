@@ -59,7 +59,7 @@ class ReadOnly:
             raise AttributeError(name)
         value = getattr(self._target, name)
         if callable(value):
-            raise AttributeError(f"{name} is a method; templates may only read values")
+            raise SecurityError(f"{name} is a method of the spec; templates may only read values")
         return read_only(value)
 
     def __setattr__(self, name: str, value: Any) -> None:
