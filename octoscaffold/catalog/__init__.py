@@ -403,7 +403,8 @@ def _manifest_data(source: Path) -> dict[str, Any]:
     folder = cache_dir("catalog")
     cached_path = folder / (hashlib.sha1(str(source).encode()).hexdigest() + ".json") if folder else None
     cached = read_json(cached_path) if cached_path else None
-    if isinstance(cached, dict) and cached.get("stamps") == stamps and None not in (s[1] for s in stamps):
+    fresh = isinstance(cached, dict) and cached.get("stamps") == stamps and isinstance(cached.get("manifests"), dict)
+    if fresh and None not in (s[1] for s in stamps):
         return cached["manifests"]
     manifests = {f.parent.name: _read_manifest(f) for f in files}
     try:

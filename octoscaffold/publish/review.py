@@ -73,9 +73,12 @@ def publish(scaffold, options: Options) -> Outcome:
         # A local git command (pushes are handled in git.push_branch): something about this
         # repository, so an input error. One line, no credentials.
         lines = [ln for ln in git.output(error.stderr).splitlines() if ln.strip()]
-        reason = forges.shown(lines[-1].strip() if lines else str(error.status))
+        reason = forges.shown(lines[-1].strip() if lines else f"status {error.status}")
         command = error.command[1] if len(error.command) > 1 else ""
-        raise UserError(f"git {command} failed in {forges.shown(repo.working_dir)}: {reason}") from None
+        raise UserError(
+            f"git {command} failed in {forges.shown(repo.working_dir)}: {reason.removeprefix('fatal: ')}",
+            hint="git fsck there says what is wrong with the repository; nothing was changed",
+        ) from None
     finally:
         repo.close()
 

@@ -124,13 +124,14 @@ def test_fmt_diff_splits_lines_only_at_line_feeds(run_cli, work):
 
 # Any string but lone surrogates (not text) can be a value, a label or a dictionary key.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+NASTY = st.text(st.sampled_from(list('\r\n \t\x0b\x0c\x1c\x1f\x85\u2028\xa0EOT1-<"\\=}{')), max_size=30)
 LINES = st.lists(
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=12), min_size=1, max_size=5
 ).map("\n".join)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(value=st.one_of(TEXT, LINES), key=TEXT, label=TEXT, newline=st.sampled_from(["\n", "\r\n"]))
+@given(value=st.one_of(TEXT, LINES, NASTY), key=st.one_of(TEXT, NASTY), label=TEXT, newline=st.sampled_from(["\n", "\r\n"]))
 def test_any_value_round_trips_through_the_writer_and_the_parser(value, key, label, newline):
     doc = Document(
         [
@@ -342,6 +343,14 @@ def test_fmt_replaces_the_file_atomically_keeping_its_mode(run_cli, work):
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert path.stat().st_ino != inode  # a new file renamed over the old one, not rewritten in place
     assert sorted(os.listdir(work)) == ["a.ocl"]  # no temporary file left behind
+
+
+def test_a_write_that_fails_part_way_leaves_the_file_as_it_was(run_cli, work):
+    path = write_bytes(work / "a.ocl", ('step "a" {\n  name = "' + "x" * 200 + '"\n}\n').encode())
+    before = tree(work)
+    result = run_cli("fmt", path, file_size_limit=100)  # the new text is longer than 100 bytes: EFBIG
+    refused(result, "a.ocl", "cannot write", "left as it was")
+    assert tree(work) == before
 
 
 def test_fmt_never_follows_a_link_planted_at_a_temporary_name(run_cli, work):

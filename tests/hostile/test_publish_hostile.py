@@ -207,6 +207,16 @@ def test_a_repository_git_refuses_to_use_is_exit_2(run_cli, env, repo, origin):
     assert tree(repo) == before
 
 
+def test_a_repository_with_a_missing_object_is_exit_2(run_cli, env, repo, origin):
+    """A local git command failing is about this repository, not a remote: exit 2, git's words."""
+    tree_id = git(env, repo, "rev-parse", "main^{tree}")
+    (repo / ".git" / "objects" / tree_id[:2] / tree_id[2:]).unlink()
+    before = tree(repo)
+    line = refused(run_cli("new", PROMPT, "--repo", repo, "--push"), "git ls-tree failed", "not a tree object")
+    assert "remote" not in line
+    assert tree(repo) == before
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the repository to another user")
 def test_a_repository_owned_by_someone_else_is_exit_2_with_the_fix(run_cli, env, repo, origin):
     for root, dirs, files in os.walk(repo):
