@@ -53,6 +53,8 @@ def _no_links(out: Path, relative: str) -> None:
 
 def check_target(files: dict[str, str], out: Path, *, force: bool) -> list[str]:
     """Raise OutputError if the files cannot or may not be written; return those that exist."""
+    if out.is_symlink() and not out.exists():
+        raise OutputError(f"{printable(out)} is a symbolic link that leads nowhere", hint="choose another --out")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{printable(out)} is not a folder", hint="choose another --out")
     for relative in files:
