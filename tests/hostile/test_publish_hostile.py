@@ -15,9 +15,9 @@ import pytest
 from publish.servers import FakeForge, GitServer
 
 from octoscaffold import scaffold
-from octoscaffold.errors import UserError
+from octoscaffold.errors import ForgeError, UserError
 from octoscaffold.publish import git as publish_git
-from octoscaffold.publish.forge import redact
+from octoscaffold.publish.forge import Forge, number, redact, web_address
 from octoscaffold.spec import dump_spec
 
 from .conftest import clean_environment, refused, tree
@@ -157,10 +157,21 @@ BAD_BRANCHES = ["@", "a..b", "x.lock", "a/x.lock/b", "-x", "a b", "~", "^", ":",
 GOOD_BRANCHES = ["review/lambda", "octoscaffold/octopub-sam", "a.b", "a@b", "x-lock", "ünïcode", "a/b.c/d", "@a"]
 
 
+@pytest.fixture(scope="module")
+def judge(tmp_path_factory):
+    """A repository with one commit and its environment, shared by the name checks (read only)."""
+    root = tmp_path_factory.mktemp("judge")
+    env = clean_environment(root)
+    git(env, root, "init", "-q", "-b", "main")
+    git(env, root, "commit", "-q", "--allow-empty", "-m", "one")
+    return env, root
+
+
 @pytest.mark.parametrize("name", BAD_BRANCHES + GOOD_BRANCHES)
-def test_branch_names_are_judged_as_git_judges_them(env, repo, name):
+def test_branch_names_are_judged_as_git_judges_them(judge, name):
     """The rules agree with `git check-ref-format --branch`, except `@`: git lets it pass, but every
     other command reads `@` as HEAD, so such a branch can never be named."""
+    env, repo = judge
     done = subprocess.run(["git", "-C", str(repo), "check-ref-format", "--branch", name],
                           capture_output=True, text=True, env=env)
     git_accepts = done.returncode == 0 and done.stdout.strip() == name
@@ -172,7 +183,7 @@ def test_branch_names_are_judged_as_git_judges_them(env, repo, name):
             publish_git.check_branch_name(name)
 
 
-@pytest.mark.parametrize("name", ["@", "a..b", "-x", "a/", "@{", "esc\x1b[31m"])
+@pytest.mark.parametrize("name", ["@", "a..b", "esc\x1b[31m"])
 def test_a_branch_name_git_refuses_is_one_clear_error(run_cli, env, repo, origin, name):
     before, remote = state(env, repo), git(env, origin, "for-each-ref")
     result = run_cli("new", PROMPT, "--repo", repo, "--branch", name, "--push")
@@ -188,7 +199,7 @@ def test_an_empty_branch_name_is_refused(run_cli, env, repo):
     assert state(env, repo) == before
 
 
-@pytest.mark.parametrize("base", ["main~0", "main@{0}", "@", "-x"])
+@pytest.mark.parametrize("base", ["main~0", "@"])
 def test_a_base_that_is_not_a_branch_name_is_refused(run_cli, env, repo, base):
     """`main~0` resolved to a commit and became the pull request's target branch."""
     before = state(env, repo)
@@ -311,8 +322,25 @@ URL_FIELD = {"github": "html_url", "gitlab": "web_url"}
 NUMBER_FIELD = {"github": "number", "gitlab": "iid"}
 
 
-@pytest.mark.parametrize("kind, url", [("github", FORGED), ("gitlab", FORGED), ("github", "javascript:alert(1)"),
-                                       ("gitlab", "https://x.example/\x1b[2J"), ("github", None), ("gitlab", 7)])
+@pytest.mark.parametrize("value", [FORGED, "javascript:alert(1)", "https://x.example/\x1b[2J", "https://a b.example/",
+                                   "https://user@evil.example/", "http://", "", None, 7, ["https://x.example/"]])
+def test_only_a_plain_web_address_is_taken_from_the_forge(value):
+    forge = Forge("github", "https://api.github.com", "acme/widgets", "https://github.com/acme/widgets")
+    with pytest.raises(ForgeError, match="not a web address") as caught:
+        web_address(value, forge)
+    assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)
+    assert web_address("https://github.com/acme/widgets/pull/12", forge) == "https://github.com/acme/widgets/pull/12"
+
+
+@pytest.mark.parametrize("value", [0, -1, True, False, "1", "1/../x", 1.0, None, 10**20])
+def test_only_a_positive_integer_is_a_pull_request_number(value):
+    forge = Forge("gitlab", "https://gitlab.com/api/v4", "acme/widgets", "https://gitlab.com/acme/widgets")
+    with pytest.raises(ForgeError, match="not a positive integer"):
+        number(value, forge)
+    assert number(12, forge) == 12
+
+
+@pytest.mark.parametrize("kind, url", [("github", FORGED), ("gitlab", "https://x.example/\x1b[2J")])
 def test_a_pull_request_url_that_is_not_a_web_address_is_refused(run_cli, repo, served, kind, url):
     served.fail["POST"] = (201, {NUMBER_FIELD[kind]: 1, URL_FIELD[kind]: url, "title": "x\nForged: line"})
     result = open_pr(run_cli, repo, served, kind)
@@ -321,8 +349,7 @@ def test_a_pull_request_url_that_is_not_a_web_address_is_refused(run_cli, repo, 
     assert "evil.example" not in result.stdout and "Forged" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("kind, number", [("github", 0), ("gitlab", -1), ("github", True), ("gitlab", "1"),
-                                          ("github", 1.5), ("gitlab", None)])
+@pytest.mark.parametrize("kind, number", [("github", True), ("gitlab", "1")])
 def test_a_pull_request_number_that_is_not_a_positive_integer_is_refused(run_cli, repo, served, kind, number):
     served.fail["POST"] = (201, {NUMBER_FIELD[kind]: number, URL_FIELD[kind]: "https://forge.example/pull/1"})
     refused(open_pr(run_cli, repo, served, kind), "does not describe", code=3)
