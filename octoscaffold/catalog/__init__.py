@@ -245,7 +245,7 @@ def _load_manifest(folder: Path, data: Any = None) -> Manifest:
     except ValidationError as error:
         from octoscaffold.spec.io import describe_errors
 
-        raise TemplateError(f"{path}: {describe_errors(error)}") from None
+        raise TemplateError(printable(f"{path}: {describe_errors(error)}")) from None  # names values of the file
     if manifest.id != folder.name:
         raise TemplateError(f"{path}: id {manifest.id!r} must match the folder name {folder.name!r}")
     return manifest

@@ -365,3 +365,10 @@ def test_new_in_a_folder_that_cannot_be_written_is_refused(run_cli, unprivileged
     catalog.mkdir(mode=0o555)
     result = unchanged(run_cli, catalog, args=("catalog", "new", "acme", "--dir", catalog), user=unprivileged)
     refused(result, "acme", "cannot create")
+
+
+def test_manifest_errors_show_no_control_characters(run_cli, catalog):
+    manifest = catalog / "acme" / "template.yaml"
+    manifest.write_text(manifest.read_text() + '"\\e[2Jbad\\nline": 1\n')
+    line = refused(run_cli("catalog", "list", "--catalog", catalog), "template.yaml", "bad")
+    assert "\x1b" not in line and "\\x1b[2Jbad\\nline" in line
