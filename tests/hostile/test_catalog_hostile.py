@@ -278,7 +278,7 @@ def unprivileged(as_user):
     """as_user, when that user can run this Python (it cannot when Python lives under /root)."""
     if as_user.uid is not None:
         try:
-            probe = subprocess.run([sys.executable, "-c", "import octoscaffold"], capture_output=True,
+            probe = subprocess.run([sys.executable, "-c", "import octoscaffold"], capture_output=True, check=False,
                                    user=as_user.uid, group=as_user.uid, extra_groups=[], cwd="/")
         except OSError:
             probe = None
