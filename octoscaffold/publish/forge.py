@@ -36,7 +36,7 @@ def shown(text: object) -> str:
 _WEB_ADDRESS = re.compile(r"https?://[^\x00-\x20\x7f-\x9f\s/?#@]+(?:[/?#][^\x00-\x20\x7f-\x9f\s]*)?", re.IGNORECASE)
 
 
-def web_address(value: object, forge: "Forge") -> str:
+def web_address(value: object, forge: Forge) -> str:
     """The pull request's address as the forge gave it, if it is one: http(s), nothing that could
     end the printed line or move the cursor."""
     if isinstance(value, str) and len(value) <= 2000 and _WEB_ADDRESS.fullmatch(value):
@@ -45,7 +45,7 @@ def web_address(value: object, forge: "Forge") -> str:
     raise ForgeError(f"{forge.name} gave the {forge.what} an address that is not a web address: {given}")
 
 
-def number(value: object, forge: "Forge") -> int:
+def number(value: object, forge: Forge) -> int:
     """The pull request's number: a positive integer (it becomes part of an API path)."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**12:
         return value

@@ -133,7 +133,7 @@ _REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 def _branch_name_problem(name: str) -> str | None:
     """Why git would refuse `name` as a branch (the rules of `git check-ref-format --branch`), or
-    None. `@` and `@{-1}` are refused too: git reads them as other branches, not as names."""
+    None. `@` is refused too: check-ref-format lets it pass, but every other command reads it as HEAD."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -147,8 +147,8 @@ def _branch_name_problem(name: str) -> str | None:
     if name.startswith("-"):
         return "it starts with '-'"
     if bad:
-        return "it holds a space or a control character" if bad.group() <= " " or bad.group() == "\x7f" \
-            else f"it holds '{bad.group()}'"
+        blank = bad.group() <= " " or bad.group() == "\x7f"
+        return "it holds a space or a control character" if blank else f"it holds '{bad.group()}'"
     for sequence in ("..", "@{", "//"):
         if sequence in name:
             return f"it holds '{sequence}'"
@@ -270,8 +270,8 @@ def plan_branch(
         check_path(path)
     _check_branch_name(repo, branch)
     if base is not None:
-        check_branch_name(base, "--base")
-    if base is None:
+        check_branch_name(base, "--base")  # a branch, never a revision such as main~1
+    else:
         base = current_branch(repo)
         if base is None:
             raise UserError("HEAD is not on a branch, so there is no base branch", hint="pass --base BRANCH")

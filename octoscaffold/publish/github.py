@@ -5,7 +5,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from octoscaffold.errors import ForgeError
-from octoscaffold.publish.forge import Api, Forge, PullRequest, Token, number, web_address
+from octoscaffold.publish.forge import (
+    Api,
+    Forge,
+    PullRequest,
+    Token,
+    number,
+    web_address,
+)
 
 
 def _api(forge: Forge, token: Token, timeout: float) -> Api:

@@ -44,7 +44,7 @@ def use(env: dict, monkeypatch) -> None:
 
 
 def git(env: dict, repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env)
+    done = subprocess.run(["git", "-C", str(repo), *args], check=False, capture_output=True, text=True, env=env)
     assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
     return done.stdout.strip()
 
@@ -115,9 +115,8 @@ def test_publishing_refuses_a_path_git_would_not_store(env, repo, monkeypatch, p
     """Defence in depth below the spec validator: the library refuses such a path itself."""
     use(env, monkeypatch)
     before = state(env, repo)
-    with publish_git.open_repo(repo) as handle:
-        with pytest.raises(UserError) as caught:
-            publish_git.plan_branch(handle, {path: "x = 1\n"}, base_path="a", message="m", branch="review")
+    with publish_git.open_repo(repo) as handle, pytest.raises(UserError) as caught:
+        publish_git.plan_branch(handle, {path: "x = 1\n"}, base_path="a", message="m", branch="review")
     assert "cannot commit" in str(caught.value)
     assert "\n" not in str(caught.value)
     assert state(env, repo) == before
@@ -173,7 +172,7 @@ def test_branch_names_are_judged_as_git_judges_them(judge, name):
     other command reads `@` as HEAD, so such a branch can never be named."""
     env, repo = judge
     done = subprocess.run(["git", "-C", str(repo), "check-ref-format", "--branch", name],
-                          capture_output=True, text=True, env=env)
+                          check=False, capture_output=True, text=True, env=env)
     git_accepts = done.returncode == 0 and done.stdout.strip() == name
     assert git_accepts == (name in GOOD_BRANCHES or name == "@")
     if name in GOOD_BRANCHES:
