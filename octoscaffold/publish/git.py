@@ -275,6 +275,7 @@ def plan_branch(
         base = current_branch(repo)
         if base is None:
             raise UserError("HEAD is not on a branch, so there is no base branch", hint="pass --base BRANCH")
+        check_branch_name(base, "--base (HEAD names it)")  # a hand-edited HEAD may name anything
     base_sha = _resolve(repo, f"refs/heads/{base}") or _resolve(repo, f"refs/remotes/{remote}/{base}")
     if base_sha is None:
         if base == current_branch(repo):

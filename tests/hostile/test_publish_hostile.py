@@ -206,6 +206,14 @@ def test_a_base_that_is_not_a_branch_name_is_refused(run_cli, env, repo, base):
     assert state(env, repo) == before
 
 
+def test_a_current_branch_git_would_refuse_is_not_printed_raw(run_cli, env, repo):
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/x\x1b[2J..y\n")
+    before = tree(repo)
+    line = refused(run_cli("new", PROMPT, "--repo", repo), "not a valid branch name", "--base")
+    assert "\x1b" not in line
+    assert tree(repo) == before
+
+
 # --- 3. local errors are input errors (exit 2), not failures of a remote (exit 3) -------------
 
 
