@@ -116,7 +116,7 @@ def user_config_path(env: Mapping[str, str] | None = None) -> Path:
 
 def find_repository_config(start: Path | None = None) -> Path | None:
     """The nearest `.octoscaffold.toml` from `start` (default: the current folder) upwards."""
-    folder = (start or Path.cwd()).resolve()
+    folder = Path(os.path.realpath(start or Path.cwd()))
     for candidate in (folder, *folder.parents):
         if (candidate / CONFIG_NAME).is_file():
             return candidate / CONFIG_NAME

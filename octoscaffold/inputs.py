@@ -24,10 +24,10 @@ MAX_NODES = 200_000  # scalars, mappings and sequences in one document
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
-def printable(text: object) -> str:
+def printable(text: object, *, lines: bool = False) -> str:
     """`text` safe to print on one terminal line: control characters, lone surrogates (from paths
-    that are not UTF-8) and line breaks written as escapes."""
-    value = str(text).replace("\n", "\\n")
+    that are not UTF-8) and line breaks written as escapes. With `lines`, line breaks stay."""
+    value = str(text) if lines else str(text).replace("\n", "\\n")
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
 
 

@@ -329,7 +329,7 @@ def _catalog_paths(path: Path) -> list[Path]:
     paths = read_table(path, "catalog").get("paths", [])
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         raise UserError(f"{path}: [catalog] paths must be a list of folders", hint='e.g. paths = ["catalog"]')
-    return [(path.parent / p).resolve() for p in paths]
+    return [Path(os.path.realpath(path.parent / p)) for p in paths]
 
 
 def catalog_sources(extra: tuple[Path, ...] = (), configured: tuple[Path, ...] | None = None) -> list[Source]:
@@ -359,7 +359,7 @@ def load_catalog(
         sources = (Source(root, "catalog"),)
     else:
         sources = tuple(catalog_sources(tuple(extra), None if configured is None else tuple(configured)))
-    return _load(tuple(Source(s.path.resolve(), s.origin) for s in sources))
+    return _load(tuple(Source(Path(os.path.realpath(s.path)), s.origin) for s in sources))
 
 
 def _manifest_files(source: Path) -> list[Path]:

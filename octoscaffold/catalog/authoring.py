@@ -89,7 +89,7 @@ def check_folder(folder: Path, *, update: bool = False) -> list[TemplateCheck]:
     """Check every template in `folder` (rendered with the built-in partials behind it).
 
     Everything is read and checked before anything is written, so a refusal changes nothing."""
-    folder = folder.resolve()
+    folder = Path(os.path.realpath(folder))  # never raises, even on a link loop
     if not folder.is_dir():
         raise UserError(f"{printable(folder)} is not a folder")
     catalog: Catalog = load_catalog(extra=(folder,))

@@ -46,6 +46,7 @@ def list_command(fmt: str, catalogs: tuple[Path, ...]) -> None:
     import json
 
     from octoscaffold.catalog import load_catalog
+    from octoscaffold.inputs import printable
 
     templates = load_catalog(extra=catalogs).templates.values()
     if fmt == "json":
@@ -59,10 +60,10 @@ def list_command(fmt: str, catalogs: tuple[Path, ...]) -> None:
     id_width = max((len(t.id) for t in templates), default=2)
     source_width = max((len(t.source) for t in templates), default=6)
     for template in templates:
-        click.echo(
+        click.echo(printable(
             f"{template.id:{id_width}}  {template.manifest.version:8}  {template.source:{source_width}}  "
             f"{template.manifest.title}"
-        )
+        ))
 
 
 @catalog.command("show")
@@ -80,25 +81,26 @@ def show_command(template_id: str, catalogs: tuple[Path, ...]) -> None:
 
     template = load_catalog(extra=catalogs).get(template_id)
     manifest = template.manifest
-    click.echo(f"{manifest.id} {manifest.version} ({template.source}): {manifest.title}")
-    click.echo(f"\n{manifest.description}")
-    click.echo(f"\nKeywords: {', '.join(manifest.keywords)}")
+    # A third-party manifest's texts are printed with control characters escaped.
+    click.echo(printable(f"{manifest.id} {manifest.version} ({template.source}): {manifest.title}"))
+    click.echo(printable(f"\n{manifest.description}", lines=True))
+    click.echo(printable(f"\nKeywords: {', '.join(manifest.keywords)}", lines=True))
     if manifest.parameters:
         click.echo("\nParameters (spec: parameters.<name>):")
         for name, parameter in manifest.parameters.items():
             choices = f"; one of {', '.join(parameter.choices)}" if parameter.choices else ""
-            click.echo(f"  {name} ({parameter.type}, default {parameter.default!r}{choices}): {parameter.description}")
+            click.echo(printable(f"  {name} ({parameter.type}, default {parameter.default!r}{choices}): {parameter.description}"))
     if manifest.runbooks:
         click.echo("\nRunbooks:")
         for runbook in manifest.runbooks:
             where = "" if runbook.production else " (not in production)"
-            click.echo(f"  {runbook.name}{where}: {runbook.description}")
+            click.echo(printable(f"  {runbook.name}{where}: {runbook.description}"))
     needs = [f"{p.kind} {p.name}" + (f": {p.detail}" if p.detail else "") for p in manifest.prerequisites]
     needs += [f"sensitive variable {v.name}: {v.description}" for v in manifest.sensitive_variables]
     if needs:
         click.echo("\nAlso needs in Octopus:")
         for need in needs:
-            click.echo(f"  {need}")
+            click.echo(printable(f"  {need}"))
     if manifest.examples:
         click.echo("\nExample specs:")
         for example in manifest.examples:

@@ -19,6 +19,8 @@ reason = "imported from the old server; renamed in the next release"
 
 from __future__ import annotations
 
+import os
+
 import fnmatch
 import sys
 from dataclasses import dataclass, field, replace
@@ -173,7 +175,7 @@ def load_config(path: Path) -> LintConfig:
 
 def find_config(start: Path) -> Path | None:
     """The nearest `.octoscaffold.toml` from `start` upward, stopping at the repository root (.git)."""
-    folder = Path(start).resolve()
+    folder = Path(os.path.realpath(start))  # never raises, even on a link loop
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -92,7 +94,7 @@ class _Suppressor:
 
     def __init__(self, config: LintConfig) -> None:
         self.config = config
-        self.root = config.root.resolve() if config.root else None
+        self.root = Path(os.path.realpath(config.root)) if config.root else None
         self.cache: dict[str, str] = {}
 
     def relative(self, path: str) -> str:
@@ -101,7 +103,7 @@ class _Suppressor:
             found = PurePosixPath(Path(path).as_posix()).as_posix()
             if self.root is not None:
                 try:
-                    found = Path(path).resolve().relative_to(self.root).as_posix()
+                    found = Path(os.path.realpath(path)).relative_to(self.root).as_posix()
                 except ValueError:
                     pass
             self.cache[path] = found

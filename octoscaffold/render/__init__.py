@@ -200,6 +200,8 @@ def _render_one(env, name: str, context: dict) -> str:
         raise TemplateError(f"{_where(error, name)}: {_printable(error)}") from None
     except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError, RecursionError, UnicodeError) as error:
         raise TemplateError(f"{_where(error, name)}: {type(error).__name__}: {_printable(error)}") from None
+    except OSError as error:
+        raise TemplateError(f"{name}: cannot read {_printable(error.filename or 'a template file')}: {error.strerror}") from None
 
 
 def _printable(error: BaseException) -> str:

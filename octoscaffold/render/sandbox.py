@@ -34,15 +34,35 @@ TIMEOUT_VARIABLE = "OCTOSCAFFOLD_RENDER_TIMEOUT"
 
 
 class ConfinedLoader(FileSystemLoader):
-    """A FileSystemLoader whose files must really lie inside one of its folders."""
+    """A FileSystemLoader whose files must really lie inside one of its folders: the real path is
+    checked before a byte is read, and a file is read with the limits of every user file."""
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        real = os.path.realpath(filename)
-        roots = [os.path.realpath(folder) for folder in self.searchpath]
-        if not any(real == root or real.startswith(root + os.sep) for root in roots):
-            raise TemplateNotFound(template)
-        return source, filename, uptodate
+        from jinja2.loaders import split_template_path
+
+        from octoscaffold.errors import TemplateError
+        from octoscaffold.inputs import read_text
+
+        pieces = split_template_path(template)  # refuses `..`
+        for folder in self.searchpath:
+            filename = os.path.join(folder, *pieces)
+            if not os.path.isfile(filename):
+                continue
+            root = os.path.realpath(folder)
+            real = os.path.realpath(filename)
+            if not real.startswith(root + os.sep):
+                raise TemplateNotFound(template)
+            source = read_text(filename, "template file", error=TemplateError)
+            mtime = os.path.getmtime(filename)
+            return source, os.path.normpath(filename), lambda: _unchanged(filename, mtime)
+        raise TemplateNotFound(template)
+
+
+def _unchanged(filename: str, mtime: float) -> bool:
+    try:
+        return os.path.getmtime(filename) == mtime
+    except OSError:
+        return False
 
 
 class ReadOnly:

@@ -141,3 +141,45 @@ def test_a_fifo_as_pull_request_template_is_refused(run_cli, repository, tmp_pat
     os.mkfifo(fifo)
     result = run_cli("new", "lambda called orders", "--repo", repository, "--pr", "--dry-run", "--pr-template", fifo)
     refused(result, "not a regular file")
+
+
+def test_a_template_file_nobody_may_read_is_one_line(run_cli, catalog_template, shared_tmp, as_user):
+    import os
+
+    catalog = shared_tmp / "catalog"
+    shutil.copytree(catalog_template, catalog)
+    spec = shared_tmp / "spec.yaml"
+    spec.write_text("apiVersion: octoscaffold/v1\nproject:\n  name: Evil\ntemplate: evil\n")
+    for root, dirs, files in os.walk(shared_tmp):
+        for entry in dirs + files:
+            os.chown(Path(root, entry), as_user.uid if as_user.uid is not None else os.getuid(), -1)
+    (catalog / "evil" / "deployment_process.ocl.j2").chmod(0)
+    result = run_cli("render", spec, "--out", shared_tmp / "out", "--catalog", catalog, user=as_user)
+    refused(result, "deployment_process.ocl.j2", "permission denied")
+    assert not (shared_tmp / "out").exists()
+
+
+def test_a_template_linked_to_a_huge_file_outside_is_not_read(run_cli, evil, tmp_path):
+    huge = tmp_path / "huge.j2"
+    with huge.open("wb") as stream:
+        stream.truncate(3 * 1024**3)  # sparse: reading it would take seconds and gigabytes
+    process = evil / "evil" / "deployment_process.ocl.j2"
+    process.unlink()
+    process.symlink_to(huge)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("apiVersion: octoscaffold/v1\nproject:\n  name: Evil\ntemplate: evil\n")
+    result = run_cli("render", spec, "--out", tmp_path / "out", "--catalog", evil, timeout=20)
+    refused(result, "deployment_process.ocl.j2")
+
+
+def test_catalog_show_escapes_a_manifest_s_control_characters(run_cli, evil):
+    manifest = evil / "evil" / "template.yaml"
+    import re
+
+    text = re.sub(r"^title: .*$", r'title: "\\e[31mRED\\e[0m\\rforged"', manifest.read_text(), count=1, flags=re.M)
+    manifest.write_text(text)
+    for command in (["catalog", "show", "evil"], ["catalog", "list"]):
+        result = run_cli(*command, "--catalog", evil)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\r" not in result.stdout
+        assert "\\x1b[31mRED" in result.stdout
