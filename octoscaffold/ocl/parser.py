@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 
 from .ast import (
     Attribute,
@@ -46,10 +45,28 @@ _HEREDOC_OPEN = re.compile("<<(-?)([^" + re.escape(WHITESPACE_CHARS) + "]*)" + _
 MAX_DEPTH = 100  # blocks inside blocks; Octopus's own files nest at most 5 deep
 
 
-@lru_cache(maxsize=64)
-def _closer(tag: str) -> re.Pattern[str]:
-    """A line holding only `tag` and whitespace; group 1 is its indentation."""
-    return re.compile("^(" + _SPACE + "*)" + re.escape(tag) + _SPACE + "*$", re.M)
+def find_closer(text: str, tag: str, start: int) -> tuple[int, int, int] | None:
+    """The first line at or after offset `start` (a line start) holding only `tag` and whitespace:
+    (offset of that line, its indentation, offset just after its trailing whitespace), or None.
+
+    Plain string search rather than a regex per tag: a file may hold any number of distinct tags,
+    and each line is looked at once, so this is linear in the text however hostile."""
+    n = len(text)
+    pos = start
+    while True:
+        at = text.find(tag, pos)
+        if at < 0:
+            return None
+        line_start = text.rfind("\n", start - 1, at) + 1
+        if _SP.match(text, line_start).end() == at:
+            end = _SP.match(text, at + len(tag)).end()
+            if end == n or text[end] == "\n":
+                return line_start, at - line_start, end
+        # The tag can only close a line as its first non-blank text: go on at the next line.
+        newline = text.find("\n", at)
+        if newline < 0:
+            return None
+        pos = newline + 1
 
 
 def closes_heredoc(line: str, tag: str) -> bool:
@@ -350,15 +367,16 @@ class _Parser:
         if text[end] != "\n":
             raise self.error(f"unexpected {_describe(text[end])} after heredoc tag {tag!r}; expected a new line", end)
         start = end + 1
-        closer = _closer(tag).search(text, start)
+        closer = find_closer(text, tag, start)
         if closer is None:
             raise self.error(f"unterminated heredoc: no line with closing tag {tag!r}", pos)
-        content = text[start : closer.start()]
+        closer_start, closer_indent, closer_end = closer
+        content = text[start:closer_start]
         lines = content[:-1].split("\n") if content else []
-        value = read_heredoc_lines(lines, match.group(1) == "-", len(closer.group(1)))
+        value = read_heredoc_lines(lines, match.group(1) == "-", closer_indent)
         self.line += len(lines) + 1
-        self.line_start = closer.start()
-        return String(value, True, line, column), closer.end()
+        self.line_start = closer_start
+        return String(value, True, line, column), closer_end
 
     def list(self, pos: int, line: int, column: int) -> tuple[List, int]:
         text = self.text

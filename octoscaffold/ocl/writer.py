@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .ast import Attribute, Block, Boolean, Dictionary, Document, Entry, List, Null, Number, String
-from .parser import _BARE_KEY, closes_heredoc, read_heredoc_lines
+from .parser import _BARE_KEY, SPACE_CHARS, closes_heredoc, read_heredoc_lines
 
 INDENT = "    "
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t]')
@@ -39,11 +39,13 @@ def key_order(key: str) -> tuple[str, str]:
 
 def heredoc_tag(lines: list[str]) -> str:
     """EOT, or EOT1, EOT2... when a content line would otherwise end the heredoc early."""
-    tag, number = "EOT", 0
-    while any(closes_heredoc(line, tag) for line in lines):
+    if not any(closes_heredoc(line, "EOT") for line in lines):
+        return "EOT"
+    taken = {line.strip(SPACE_CHARS) for line in lines}  # one pass, however many tags are taken
+    number = 1
+    while f"EOT{number}" in taken:
         number += 1
-        tag = f"EOT{number}"
-    return tag
+    return f"EOT{number}"
 
 
 def _as_heredoc(value: str) -> list[str] | None:

@@ -48,8 +48,8 @@ def write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
-def fmt_ok(run_cli, path: Path, *flags: str):
-    result = run_cli("fmt", *flags, path)
+def fmt_ok(run_cli, path: Path, *flags: str, timeout: float = 60):
+    result = run_cli("fmt", *flags, path, timeout=timeout)
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.stderr == "", result.stderr
     return result
@@ -275,6 +275,25 @@ def test_ocl_nested_a_hundred_blocks_deep_is_still_formatted(run_cli, work):
     path = write_bytes(work / "a.ocl", ("a {\n" * 100 + "x = 1\n" + "}\n" * 100).encode())
     fmt_ok(run_cli, path)
     assert path.read_bytes().count(b"\n") == 200
+
+
+def test_fmt_of_many_heredocs_with_distinct_tags_takes_seconds(run_cli, work):
+    # One regex per tag used to be compiled (and evicted from a 64-entry cache): 50 s for these.
+    count = 200_000
+    path = write_bytes(work / "a.ocl", "".join(f"a{i:06} = <<-T{i}\nx\n  T{i}\n" for i in range(count)).encode())
+    fmt_ok(run_cli, path, "--check", timeout=30)
+    assert parse(path.read_bytes()).get("a199999").value == "x"
+
+
+def test_fmt_of_a_heredoc_whose_lines_take_every_tag_takes_seconds(run_cli, work):
+    # Choosing a tag no line closes used to scan every line for every candidate tag.
+    count = 200_000
+    lines = "EOT\n" + "".join(f"EOT{i}\n" for i in range(1, count))
+    path = write_bytes(work / "a.ocl", f"a = <<X\n{lines}X".encode())
+    fmt_ok(run_cli, path, timeout=30)
+    written = path.read_bytes()
+    assert written.startswith(f"a = <<-EOT{count}\n".encode())
+    assert parse(written).get("a").value == lines[:-1]
 
 
 @pytest.mark.parametrize(
