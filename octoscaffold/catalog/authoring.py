@@ -90,7 +90,11 @@ def check_folder(folder: Path, *, update: bool = False) -> list[TemplateCheck]:
 
     Everything is read and checked before anything is written, so a refusal changes nothing."""
     folder = Path(os.path.realpath(folder))  # never raises, even on a link loop
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError as error:  # a name too long, a folder that cannot be searched
+        raise UserError(f"{printable(folder)}: {error.strerror}") from None
+    if not is_folder:
         raise UserError(f"{printable(folder)} is not a folder")
     catalog: Catalog = load_catalog(extra=(folder,))
     own = [t for t in catalog.templates.values() if t.folder.parent == folder]

@@ -45,14 +45,15 @@ def arena(tmp_path, monkeypatch):
     return work, outside
 
 
-PATHS = ["spec.yaml", "bomb.yaml", "binary.yaml", "deep.json", "bad.ocl", "nul.ocl", "linked", "linked/precious.ocl",
-         "loop", "fifo", "/dev/zero", "missing.yaml", ".", "x" * 300, "caf\udce9", "-"]
+# `linked` (a link to the folder beside) is never named: a path the user types may be followed;
+# the trap is for walks (`fmt .`, `lint .`) that must not follow links they find.
+PATHS = ["spec.yaml", "bomb.yaml", "binary.yaml", "deep.json", "bad.ocl", "nul.ocl", "loop", "fifo", "/dev/zero", "missing.yaml", ".", "x" * 300, "caf\udce9", "-"]
 PROMPTS = ["lambda called orders", "", " ", "k8s", "x" * 3000, "helm chart for \u202eevil", "\udcff", "\ufeffiis site",
            'Create an AWS Lambda project called "OctoPub SAM"', "terraform ; rm -rf / ; called t"]
-OPTIONS = [[], ["--force"], ["--out", "out"], ["--out", "linked"], ["--out", "linked/sub"], ["--out", "spec.yaml"],
+OPTIONS = [[], ["--force"], ["--out", "out"], ["--out", "loop"], ["--out", "spec.yaml"],
            ["--out", "fifo"], ["--branch", "@"], ["--branch", "a..b"], ["--dry-run"], ["--strict"], ["--yes"],
            ["--template", "nope"], ["--environments", ",,,"], ["--name", "\udcff"], ["--format", "sarif"],
-           ["--check"], ["--diff"], ["--output", "missing/dir/report.json"], ["--catalog", "linked"], ["--update"]]
+           ["--check"], ["--diff"], ["--output", "missing/dir/report.json"], ["--catalog", "loop"], ["--update"]]
 
 
 def command_line(rng: random.Random) -> list[str]:
