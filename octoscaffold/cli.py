@@ -206,7 +206,11 @@ def _publish(result, out: Path | None, force: bool, options: dict) -> None:
     from octoscaffold.errors import UserError
 
     defaults = {"remote": "origin"}
-    given = [f"--{name.replace('_', '-')}" for name, value in options.items() if value and value != defaults.get(name)]
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name, value in options.items()
+        if value not in (None, False) and value != defaults.get(name)  # `--branch ''` was given too
+    ]
     if out is not None:
         if given:
             raise UserError(f"{given[0]} is for a review branch, not for --out", hint=f"drop --out or {given[0]}")
