@@ -7,6 +7,7 @@ from itertools import groupby
 from pathlib import Path
 
 from octoscaffold import __version__
+from octoscaffold.inputs import printable
 
 from .engine import LintReport
 from .model import REGISTRY, SEVERITIES, Finding
@@ -34,11 +35,13 @@ def _summary(report: LintReport) -> str:
 def render_text(report: LintReport, *, colour: bool = False) -> str:
     """Grouped by file: the path once, then `line:col  severity  RULE  message` lines."""
     lines: list[str] = []
+    # Paths and messages may hold what a file put there: control characters are shown as escapes,
+    # so nothing in a file can move the cursor, recolour the terminal or start a line of its own.
     for path, group in groupby(report.findings, key=lambda finding: finding.path):
-        lines.append(_paint(path, "1", colour))
+        lines.append(_paint(printable(path), "1", colour))
         for finding in group:
             severity = _paint(f"{finding.severity:<7}", COLOURS[finding.severity], colour)
-            lines.append(f"  {finding.line}:{finding.column}\t{severity} {_paint(finding.rule, '2', colour)}  {finding.message}")
+            lines.append(f"  {finding.line}:{finding.column}\t{severity} {_paint(finding.rule, '2', colour)}  {printable(finding.message)}")
         lines.append("")
     lines.append(_summary(report) if report.findings else f"No findings in {len(report.files)} file{'s' if len(report.files) != 1 else ''}.")
     return "\n".join(lines) + "\n"

@@ -350,6 +350,15 @@ def test_a_syntax_error_in_a_file_with_a_line_break_in_its_name_is_one_line(run_
     assert result.stderr == line + "\n"
 
 
+def test_lint_text_shows_control_characters_from_a_file_as_escapes(run_cli, work):
+    write_bytes(work / "x\x1b[2Jy.ocl", b"a = \n")
+    result = run_cli("lint", "--format", "text", work)
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.returncode == 2, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "x\\x1b[2Jy.ocl" in result.stdout
+
+
 # -- 6. a safe write --------------------------------------------------------------------------
 
 
