@@ -17,7 +17,7 @@ from .ast import (
     String,
     Value,
 )
-from .errors import OclSyntaxError
+from .errors import OclFileError, OclSyntaxError
 from .parser import parse
 from .view import ProjectView, load_project, view_from_documents, view_from_texts
 from .writer import is_runbook, runbook_hint, write
@@ -40,6 +40,7 @@ __all__ = [
     "Node",
     "Null",
     "Number",
+    "OclFileError",
     "OclSyntaxError",
     "String",
     "ProjectView",
