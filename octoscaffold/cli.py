@@ -396,7 +396,7 @@ def render(spec_file: Path, out: Path | None, force: bool, catalogs: tuple[Path,
 
 
 @cli.command("fmt")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if any file would change.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes.")
 def fmt_command(paths: tuple[Path, ...], check: bool, diff: bool) -> None:

@@ -37,12 +37,13 @@ def read_bytes(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: ty
     Opened without blocking, so a FIFO or a device is refused instead of hanging; the size is
     checked before reading and again while reading (a file may grow)."""
     shown = printable(path)
+    a = "an" if what[:1].lower() in "aeiou" else "a"
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise error(f"{shown}: no such {what}") from None
     except IsADirectoryError:
-        raise error(f"{shown}: is a folder, not a {what}") from None
+        raise error(f"{shown}: is a folder, not {a} {what}") from None
     except OSError as problem:
         raise error(f"{shown}: cannot read the {what} ({problem.strerror or problem})") from None
     except (ValueError, UnicodeError):
@@ -50,9 +51,9 @@ def read_bytes(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: ty
     try:
         info = os.fstat(handle)
         if stat.S_ISDIR(info.st_mode):
-            raise error(f"{shown}: is a folder, not a {what}")
+            raise error(f"{shown}: is a folder, not {a} {what}")
         if not stat.S_ISREG(info.st_mode):
-            raise error(f"{shown}: not a regular file (a pipe or a device cannot be a {what})")
+            raise error(f"{shown}: not a regular file (a pipe or a device cannot be {a} {what})")
         if info.st_size > limit:
             raise error(f"{shown}: the {what} is {info.st_size:,} bytes; at most {limit:,} are read")
         chunks, size = [], 0

@@ -179,8 +179,11 @@ def find_config(start: Path) -> Path | None:
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            return candidate / CONFIG_NAME
-        if (candidate / ".git").exists():
-            return None
+        try:
+            if (candidate / CONFIG_NAME).is_file():
+                return candidate / CONFIG_NAME
+            if (candidate / ".git").exists():
+                return None
+        except OSError:  # a name too long, a folder that cannot be searched: no config there
+            continue
     return None

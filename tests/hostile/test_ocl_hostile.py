@@ -217,11 +217,6 @@ def test_fmt_in_a_read_only_folder_is_one_error(run_cli, as_user, shared_tmp):
     assert os.listdir(folder) == ["a.ocl"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py (not ours): fmt's PATHS argument is click.Path(path_type=Path), whose default readable=True"
-    " makes click refuse an unreadable file with its own usage message; it needs readable=False",
-)
 def test_fmt_of_an_unreadable_file_is_one_error(run_cli, as_user, shared_tmp):
     path = write_bytes(shared_tmp / "a.ocl", UNTIDY.encode())
     path.chmod(0)
