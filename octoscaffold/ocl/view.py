@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from .ast import Attribute, Block, Dictionary, Document, List
+from .ast import Block, Dictionary, Document, List
 from .parser import parse, read_file
 
 PROCESS_FILE = "deployment_process.ocl"

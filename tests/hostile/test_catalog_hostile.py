@@ -4,8 +4,6 @@ catalog loader stays inside the catalog folder, and a hostile file is one clear 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
