@@ -1,0 +1,1 @@
+"""Talking to a live Octopus Deploy server (see client.py)."""
