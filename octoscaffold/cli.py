@@ -16,6 +16,8 @@ SEED = 'Create an AWS Lambda project called "OctoPub SAM" in the project group "
 
 # Commands defined beside the library they drive, imported only when used (keeps start-up fast).
 LAZY_COMMANDS = {
+    "apply": "octoscaffold.octopus.apply:apply",
+    "diagnose": "octoscaffold.diagnose.command:diagnose",
     "lint": "octoscaffold.lint.command:lint",
     "catalog": "octoscaffold.commands.catalog:catalog",
     "spec": "octoscaffold.commands.spec:spec",
