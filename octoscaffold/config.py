@@ -2,8 +2,10 @@
 
 1. command-line flags (`--model`, `--base-url`);
 2. environment variables (`OCTOSCAFFOLD_MODEL`, `OPENAI_BASE_URL`, Azure's `AZURE_OPENAI_*`, ...);
-3. the `[llm]` table of the repository's `.octoscaffold.toml` (searched from the current folder up);
-4. the `[llm]` table of the user config, `~/.config/octoscaffold/config.toml` (or `$XDG_CONFIG_HOME`).
+3. the `[llm]` table of the repository's `.octoscaffold.toml`;
+4. the `[llm]` table of the user config.
+
+Where those files are, and how they are found, is octoscaffold.settings (one rule for every command).
 
 ```toml
 [llm]
@@ -23,15 +25,14 @@ is decided by `api_key_for` (see docs/llm.md).
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from octoscaffold.errors import UserError
+from octoscaffold.settings import CONFIG_NAME, find_repository_config, read_table, user_config_path  # noqa: F401 (used by other modules too)
 
-CONFIG_NAME = ".octoscaffold.toml"
 KEYS = {
     "model", "base_url", "timeout", "deadline", "retries", "max_tokens", "response_format", "azure_endpoint", "api_version",
 }
@@ -106,42 +107,6 @@ def is_openai_url(url: str | None) -> bool:
     except ValueError:
         return False
     return parts.scheme == "https" and (parts.hostname or "").lower() == "api.openai.com"
-
-
-def user_config_path(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", str(Path.home()))) / ".config")
-    return Path(base) / "octoscaffold" / "config.toml"
-
-
-def find_repository_config(start: Path | None = None) -> Path | None:
-    """The nearest `.octoscaffold.toml` from `start` (default: the current folder) upwards."""
-    folder = Path(os.path.realpath(start or Path.cwd()))
-    for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            return candidate / CONFIG_NAME
-    return None
-
-
-def read_table(path: Path | None, name: str) -> dict[str, Any]:
-    """The `[name]` table of a TOML settings file; {} when the file or the table is absent."""
-    if path is None or not path.is_file():
-        return {}
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10 only
-        import tomli as tomllib
-    from octoscaffold.inputs import printable, read_text
-
-    text = read_text(path, "settings file")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{printable(path)}: not valid TOML: {printable(error)}") from None
-    table = data.get(name, {})
-    if not isinstance(table, dict):
-        raise UserError(f"{path}: [{name}] must be a table")
-    return table
 
 
 def read_llm_table(path: Path | None) -> dict[str, Any]:

@@ -19,10 +19,8 @@ reason = "imported from the old server; renamed in the next release"
 
 from __future__ import annotations
 
-import os
 
 import fnmatch
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
@@ -31,12 +29,7 @@ from octoscaffold.errors import UserError
 
 from .model import RANK, REGISTRY
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
-CONFIG_NAME = ".octoscaffold.toml"
+from octoscaffold.settings import CONFIG_NAME  # noqa: F401 (part of this module's interface)
 KEYS = {"select", "ignore", "fail-on", "known-variables", "generic-tags", "severity", "suppress"}
 
 
@@ -163,27 +156,15 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> LintConfig
 
 
 def load_config(path: Path) -> LintConfig:
-    from octoscaffold.inputs import printable, read_text
+    from octoscaffold.inputs import read_text
+    from octoscaffold.settings import read_document
 
-    text = read_text(path, "config file")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{printable(path)}: not valid TOML: {printable(error)}") from None
-    return parse_config(data, Path(path))
+    read_text(path, "config file")  # a named file must be there and readable: say so if not
+    return parse_config(read_document(Path(path)), Path(path))
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest `.octoscaffold.toml` from `start` upward, stopping at the repository root (.git)."""
-    folder = Path(os.path.realpath(start))  # never raises, even on a link loop
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        try:
-            if (candidate / CONFIG_NAME).is_file():
-                return candidate / CONFIG_NAME
-            if (candidate / ".git").exists():
-                return None
-        except OSError:  # a name too long, a folder that cannot be searched: no config there
-            continue
-    return None
+    """The repository's `.octoscaffold.toml` for `start` (see octoscaffold.settings)."""
+    from octoscaffold.settings import find_repository_config
+
+    return find_repository_config(start)
