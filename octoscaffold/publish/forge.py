@@ -1,7 +1,11 @@
-"""Which forge a remote lives on, its API, and one small JSON-over-HTTP client.
+"""Which forge a remote lives on, its API, a JSON-over-HTTP client, and opening or updating a
+pull (merge) request; github.py and gitlab.py hold only each forge's routes and field names.
 
-HTTP uses the standard library (urllib.request), loaded only when a pull request is opened. The
-token goes into one request header and nowhere else: no message, exception or repr contains it.
+HTTP goes through httpx, imported only when a request is made. The token goes into one request
+header and nowhere else: no message, exception or repr contains it, and redirects are never
+followed (they would resend it wherever they point). Every request has a timeout; idempotent ones
+are retried a bounded number of times on 429, 5xx and connection failures, honouring a short
+Retry-After.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
@@ -17,6 +22,11 @@ from octoscaffold.inputs import printable
 
 TIMEOUT = 30.0  # seconds for one API request
 MAX_ANSWER = 10_000_000  # bytes of one API answer; a pull request is a few kilobytes
+ATTEMPTS = 3  # of one idempotent request, on 429, 5xx and connection failures
+BACKOFF = 0.5  # seconds before the second attempt, doubled for each further one (no Retry-After)
+MAX_RETRY_AFTER = 10.0  # seconds: a forge asking to wait longer gets an error, not a sleeping client
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 TOKEN_VARIABLES = {"github": ("GH_TOKEN", "GITHUB_TOKEN"), "gitlab": ("GITLAB_TOKEN",)}
 NAMES = {"github": "GitHub", "gitlab": "GitLab"}
@@ -149,8 +159,12 @@ def token_for(forge: Forge, environ: dict[str, str] | None = None) -> Token:
     environ = os.environ if environ is None else environ
     names = TOKEN_VARIABLES[forge.kind]
     for name in names:
-        if environ.get(name, "").strip():
-            return Token(environ[name].strip(), name)
+        value = environ.get(name, "").strip()
+        if value:
+            if not re.fullmatch(r"[\x21-\x7e]+", value):  # HTTP would refuse it, quoting the token
+                raise UserError(f"{name} holds a character no token has (a space, a control character or a "
+                                f"non-ASCII letter)", hint=f"set {name} to the token alone")
+            return Token(value, name)
     raise UserError(
         f"no {forge.name} token to open the {forge.what}",
         hint=f"set {' or '.join(names)} to a token that may write to {forge.path}",
@@ -162,67 +176,122 @@ def encoded(path: str) -> str:
     return quote(path, safe="")
 
 
-def _opener():
-    """A urllib opener that does not follow redirects: it would resend the token wherever they point."""
-    import urllib.request
 
-    class Refuse(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, req, fp, code, msg, headers, newurl):
-            return None  # the 3xx answer becomes an HTTPError
 
-    return urllib.request.build_opener(Refuse())
+class _Transient(Exception):
+    """A failure that another attempt may not meet. `safe`: the forge cannot have acted on the
+    request (429, or no connection was made), so even a request that is not idempotent may be sent
+    again. `wait`: the Retry-After the forge asked for, in seconds."""
+
+    def __init__(self, message: str, *, safe: bool, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.message, self.safe, self.wait = message, safe, wait
 
 
 class Api:
-    """JSON requests to one forge, with errors turned into one-line ForgeErrors."""
+    """JSON requests to one forge over one httpx client, with errors turned into one-line
+    ForgeErrors. Call close() when done."""
 
-    def __init__(self, forge: Forge, headers: dict[str, str], token: Token, timeout: float = TIMEOUT) -> None:
+    def __init__(self, forge: Forge, headers: dict[str, str], token: Token, timeout: float = TIMEOUT,
+                 *, transport=None) -> None:
+        import httpx
+
         self.forge = forge
-        self._headers = headers
         self._token = token
         self.timeout = timeout
+        self._client = httpx.Client(
+            headers={"Accept": "application/json", "User-Agent": "octoscaffold", **headers},
+            timeout=timeout,
+            follow_redirects=False,  # a redirect would resend the token wherever it points
+            transport=transport,
+        )
 
-    def request(self, method: str, path: str, body: dict | None = None, what: str = "") -> object:
-        import http.client
-        import socket
-        import urllib.error
-        import urllib.request
+    def close(self) -> None:
+        self._client.close()
 
-        url = self.forge.api + path
-        data = json.dumps(body).encode("utf-8") if body is not None else None
-        headers = {"Accept": "application/json", "User-Agent": "octoscaffold", **self._headers}
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    def request(self, method: str, path: str, body: dict | None = None, what: str = "", *,
+                params: dict[str, str] | None = None, idempotent: bool | None = None) -> object:
+        """The answer's JSON. A request that is `idempotent` (by default: by its method) is sent up
+        to ATTEMPTS times while the forge answers 429 or 5xx or the connection fails; any request is
+        sent again after a 429 or a connection that could not be made, which the forge never acted
+        on. A timeout is not retried: the user would wait for it several times."""
         doing = what or f"{method} {path}"
+        idempotent = method in IDEMPOTENT if idempotent is None else idempotent
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._attempt(method, self.forge.api + path, body, params, doing)
+            except _Transient as failure:
+                wait = BACKOFF * 2 ** (attempt - 1) if failure.wait is None else failure.wait
+                if wait > MAX_RETRY_AFTER:
+                    raise ForgeError(self._clean(f"{failure.message} ({self.forge.name} asks to wait "
+                                                 f"{wait:.0f} s)")) from None
+                if attempt == ATTEMPTS or not (idempotent or failure.safe):
+                    tried = f" (asked {attempt} times)" if attempt > 1 else ""
+                    raise ForgeError(self._clean(failure.message + tried)) from None
+                time.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(self, method: str, url: str, body: dict | None, params: dict[str, str] | None,
+                 doing: str) -> object:
+        import httpx
+
+        name = self.forge.name
+        late = ForgeError(f"{name} did not answer within {self.timeout:g} s ({doing})")
+        deadline = time.monotonic() + self.timeout  # httpx's timeout is per read: a trickle never ends
         try:
-            with _opener().open(request, timeout=self.timeout) as response:
-                data = response.read(MAX_ANSWER + 1)
-                text = data.decode("utf-8", "replace")
-        except urllib.error.HTTPError as error:
-            raise ForgeError(self._clean(self._http_failure(error, doing))) from None
-        except (socket.timeout, TimeoutError):
-            raise ForgeError(f"{self.forge.name} did not answer within {self.timeout:g} s ({doing})") from None
-        except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, (socket.timeout, TimeoutError)):
-                raise ForgeError(f"{self.forge.name} did not answer within {self.timeout:g} s ({doing})") from None
-            raise ForgeError(self._clean(f"cannot reach {self.forge.name} at {self.forge.api}: {reason}")) from None
-        except (OSError, http.client.HTTPException) as error:
-            reason = str(error) or type(error).__name__
-            raise ForgeError(self._clean(f"cannot reach {self.forge.name} at {self.forge.api}: {reason}")) from None
+            with self._client.stream(method, url, json=body, params=params) as response:
+                code, headers = response.status_code, response.headers
+                limit = MAX_ANSWER + 1 if code < 300 else 100_000
+                data = bytearray()
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    if time.monotonic() > deadline:
+                        raise late
+                    if len(data) >= limit:
+                        break
+        except httpx.TimeoutException:
+            raise late from None
+        except httpx.ConnectError as error:
+            raise _Transient(self._unreachable(error), safe=True) from None
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as error:  # the request may have arrived
+            raise _Transient(self._unreachable(error), safe=False) from None
+        except httpx.LocalProtocolError:  # its message would quote the request's headers
+            raise ForgeError(f"cannot send the request to {name} at {shown(self.forge.api)} ({doing})") from None
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            raise ForgeError(self._clean(self._unreachable(error))) from None
+        if 300 <= code < 400:
+            raise ForgeError(self._clean(self._redirected(code, headers.get("Location"), url, doing)))
+        if code >= 400:
+            message = self._http_failure(code, bytes(data), doing)
+            if code in RETRY_STATUSES:
+                raise _Transient(message, safe=code == 429, wait=_retry_after(headers.get("Retry-After")))
+            raise ForgeError(self._clean(message))
         if len(data) > MAX_ANSWER:
-            raise ForgeError(f"{self.forge.name} answered {doing} with more than {MAX_ANSWER:,} bytes")
+            raise ForgeError(f"{name} answered {doing} with more than {MAX_ANSWER:,} bytes")
+        text = data.decode("utf-8", "replace")
         try:
             return json.loads(text) if text.strip() else None
         except (ValueError, RecursionError):
-            raise ForgeError(f"{self.forge.name} answered {doing} with something that is not JSON") from None
+            raise ForgeError(f"{name} answered {doing} with something that is not JSON") from None
 
-    def _http_failure(self, error, doing: str) -> str:
-        name, code = self.forge.name, error.code
+    def _unreachable(self, error: Exception) -> str:
+        reason = str(error) or type(error).__name__
+        return f"cannot reach {self.forge.name} at {self.forge.api}: {reason}"
+
+    def _redirected(self, code: int, location: str | None, url: str, doing: str) -> str:
+        where = ""
+        if location:
+            from urllib.parse import urljoin
+
+            where = f" to {urljoin(url, location)[:300]}"
+        return (f"{self.forge.name} redirected {doing}{where} (HTTP {code}); it was not followed, as it would "
+                f"carry the token there: pass --forge-url with the API root")
+
+    def _http_failure(self, code: int, data: bytes, doing: str) -> str:
+        name = self.forge.name
         try:
-            detail = _error_detail(json.loads(error.read(100_000).decode("utf-8", "replace")))
-        except (ValueError, OSError, RecursionError):
+            detail = _error_detail(json.loads(data.decode("utf-8", "replace")))
+        except (ValueError, RecursionError):
             detail = ""
         detail = f": {detail}" if detail else ""
         if code == 401:
@@ -231,8 +300,8 @@ class Api:
             return f"{name} refused {doing} (HTTP 403{detail}); the token from {self._token.source} may lack write access"
         if code == 404:
             return f"{name} has no repository {self.forge.path} that the token can see (HTTP 404 on {doing})"
-        if 300 <= code < 400:
-            return f"{name} redirected {doing} (HTTP {code}); pass --forge-url with the API root"
+        if code == 429:
+            return f"{name} limited the rate of requests (HTTP 429{detail} on {doing}); try again later"
         if code >= 500:
             return f"{name} failed on {doing} (HTTP {code}{detail}); try again later"
         return f"{name} refused {doing} (HTTP {code}{detail})"
@@ -242,6 +311,24 @@ class Api:
         text = redact(" ".join(text.split()))
         text = text.replace(self._token.value, "<token>") if self._token.value else text
         return printable(text)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _error_detail(data: object) -> str:
@@ -264,12 +351,69 @@ def _error_detail(data: object) -> str:
     return "; ".join(parts)[:300]
 
 
+class Client:
+    """Opens the pull (merge) request of a branch, or updates the open one. Subclasses (github.py,
+    gitlab.py) give what differs: the token header, the routes and the field names."""
+
+    number_field = "number"  # of a pull request in the forge's answers
+    url_field = "html_url"  # its web address
+    mark = "#"  # before its number in messages
+    update_method = "PATCH"
+
+    def __init__(self, forge: Forge, token: Token, timeout: float = TIMEOUT, *, transport=None) -> None:
+        self.forge = forge
+        self.api = Api(forge, self.headers(token), token, timeout, transport=transport)
+
+    def headers(self, token: Token) -> dict[str, str]:
+        raise NotImplementedError
+
+    def listing(self, head: str) -> tuple[str, dict[str, str]]:
+        """Path and query of the open pull requests from `head`."""
+        raise NotImplementedError
+
+    def creation(self, head: str, base: str, title: str, body: str) -> tuple[str, dict]:
+        raise NotImplementedError
+
+    def updating(self, number: int, title: str, body: str) -> tuple[str, dict]:
+        raise NotImplementedError
+
+    def find_open(self, head: str) -> int | None:
+        """The number of the open pull request from `head`, if any (checked: it goes into a path)."""
+        forge = self.forge
+        path, query = self.listing(head)
+        found = self.api.request("GET", path, params=query, what=f"listing {forge.what}s")
+        if not isinstance(found, list):
+            raise ForgeError(f"{forge.name} answered the {forge.what} list with something that is not a list")
+        first = next((item for item in found if isinstance(item, dict)), None)
+        return None if first is None else number(first.get(self.number_field), forge)
+
+    def open_or_update(self, *, head: str, base: str, title: str, body: str) -> PullRequest:
+        try:
+            existing = self.find_open(head)
+            if existing is None:
+                path, document = self.creation(head, base, title, body)
+                answer = self.api.request("POST", path, document, what=f"opening the {self.forge.what}")
+            else:  # it sets the title and body, so sending it twice does no harm
+                path, document = self.updating(existing, title, body)
+                answer = self.api.request(self.update_method, path, document, idempotent=True,
+                                          what=f"updating {self.forge.what} {self.mark}{existing}")
+        finally:
+            self.api.close()
+        if not isinstance(answer, dict):
+            raise ForgeError(f"{self.forge.name}'s answer does not describe a {self.forge.what}")
+        return PullRequest(number(answer.get(self.number_field), self.forge),
+                           web_address(answer.get(self.url_field), self.forge), existing is None)
+
+
 def open_or_update(
-    forge: Forge, token: Token, *, head: str, base: str, title: str, body: str, timeout: float = TIMEOUT
+    forge: Forge, token: Token, *, head: str, base: str, title: str, body: str, timeout: float = TIMEOUT,
+    transport=None,
 ) -> PullRequest:
-    """Open a pull (merge) request from `head` to `base`, or update the open one for `head`."""
+    """Open a pull (merge) request from `head` to `base`, or update the open one for `head`.
+    `transport` is an httpx transport (tests, proxies); httpx's default otherwise."""
     if forge.kind == "github":
-        from octoscaffold.publish import github as client
+        from octoscaffold.publish.github import GitHub as kind
     else:
-        from octoscaffold.publish import gitlab as client
-    return client.open_or_update(forge, token, head=head, base=base, title=title, body=body, timeout=timeout)
+        from octoscaffold.publish.gitlab import GitLab as kind
+    client = kind(forge, token, timeout, transport=transport)
+    return client.open_or_update(head=head, base=base, title=title, body=body)

@@ -165,13 +165,16 @@ class Recorded:
 
 @dataclass
 class FakeForge:
-    """Pull requests by repository path; `fail` makes the next matching request answer an error."""
+    """Pull requests by repository path; `fail` makes the next matching request answer an error
+    (`fail_times` times instead of once, `fail_headers` sent with it, e.g. Retry-After or Location)."""
 
     repositories: Path  # where the bare repositories live (GitServer.root)
     token: str = "forge-token-0123456789"
     requests: list[Recorded] = field(default_factory=list)
     pulls: dict[str, list[dict]] = field(default_factory=dict)
     fail: dict[str, tuple[int, dict]] = field(default_factory=dict)  # method → (status, document)
+    fail_times: dict[str, int] = field(default_factory=dict)  # method → answers of fail[method] (default 1)
+    fail_headers: dict[str, dict[str, str]] = field(default_factory=dict)  # method → headers of those answers
     delay: float = 0.0
     release: threading.Event = field(default_factory=threading.Event)
 
@@ -216,9 +219,11 @@ class _ForgeHandler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._handle()
 
-    def _send(self, status: int, document: object) -> None:
+    def _send(self, status: int, document: object, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(document).encode()
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -234,8 +239,11 @@ class _ForgeHandler(BaseHTTPRequestHandler):
         if forge.delay:
             forge.release.wait(forge.delay)
         if self.command in forge.fail:
-            status, document = forge.fail.pop(self.command)
-            return self._send(status, document)
+            status, document = forge.fail[self.command]
+            forge.fail_times[self.command] = forge.fail_times.get(self.command, 1) - 1
+            if forge.fail_times[self.command] <= 0:
+                del forge.fail[self.command], forge.fail_times[self.command]
+            return self._send(status, document, forge.fail_headers.get(self.command))
         github = re.fullmatch(r"/api/v3/repos/([^/]+/[^/]+)/pulls(?:/(\d+))?", parts.path)
         gitlab = re.fullmatch(r"/api/v4/projects/([^/]+)/merge_requests(?:/(\d+))?", parts.path)
         if github:

@@ -105,8 +105,10 @@ def test_forge_failures_keep_the_pushed_branch_and_say_so(user_repo, http_origin
     elif setup == "422":
         forge.fail["POST"] = (422, {"message": "Validation Failed",
                                     "errors": [{"message": f"A pull request already exists for acme:{BRANCH}."}]})
-    else:
+    else:  # answered to every attempt
         forge.fail["GET"] = (502, {"message": "Server Error"})
+        forge.fail_times["GET"] = 3
+        forge.fail_headers["GET"] = {"Retry-After": "0"}
     before = checkout_state(user_repo)
     line = one_error_line(run("new", PROMPT, "--repo", str(user_repo), *github), 3)
     assert expected in line
