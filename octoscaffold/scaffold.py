@@ -8,16 +8,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from octoscaffold.catalog import Catalog, load_catalog
 from octoscaffold.prerequisites import Prerequisites, find_prerequisites
 from octoscaffold.render import Rendered, render
 from octoscaffold.spec.model import ProjectSpec
+
+if TYPE_CHECKING:  # the OCL view and lint load only when a project is built
+    from octoscaffold.lint.model import Finding
+    from octoscaffold.ocl.view import ProjectView
 
 
 @dataclass(frozen=True)
 class Scaffold:
     rendered: Rendered
     prerequisites: Prerequisites
+    view: ProjectView  # the generated OCL, parsed once: for lint, prerequisites and the PR body
+    findings: tuple[Finding, ...] = ()  # lint findings under the spec's own settings (none blocking)
 
     @property
     def spec(self) -> ProjectSpec:
@@ -71,35 +79,25 @@ def resolve_spec(spec: ProjectSpec, catalog: Catalog | None = None) -> ProjectSp
 
 
 def build(spec: ProjectSpec, catalog: Catalog | None = None) -> Scaffold:
-    """Resolve (idempotent) and render a spec; the files are canonical OCL, parsed and checked."""
+    """Resolve (idempotent) and render a spec, then lint the files with the spec's own settings
+    (practices switched off are not asked for; the lifecycle's environments and the variables
+    defined in Octopus are known). A finding of error severity is a template bug: nothing is
+    written. The lint findings travel with the result, so nothing lints the files again."""
     from octoscaffold.errors import TemplateError
+    from octoscaffold.lint import blocking, config_for_spec, lint_view
     from octoscaffold.ocl.view import view_from_texts
-    from octoscaffold.render.checks import check_project
 
     catalog = catalog or load_catalog()
     spec = resolve_spec(spec, catalog)
     rendered = render(spec, catalog)
+    manifest = rendered.template.manifest
     view = view_from_texts(rendered.ocl_files(), folder=None)
-    sensitive = [v.name for v in spec.variables if v.type == "Sensitive"]
-    sensitive += [v.name for v in rendered.template.manifest.sensitive_variables]
-    problems = check_project(view, spec.lifecycle.environments, sensitive)
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise TemplateError(f"template {spec.template} rendered a broken project: {problems[0]}{more}")
-    blocking = lint_errors(spec, view, rendered.template.manifest)
-    if blocking:
-        more = f" (and {len(blocking) - 1} more)" if len(blocking) > 1 else ""
-        raise TemplateError(f"template {spec.template} rendered a project that fails lint: {blocking[0]}{more}")
-    return Scaffold(rendered, find_prerequisites(spec, view, rendered.template.manifest))
-
-
-def lint_errors(spec: ProjectSpec, view, manifest=None) -> list[str]:
-    """Lint findings of error severity in a generated project: nothing that fails them is written.
-    Rules for practices the spec switched off do not apply."""
-    from octoscaffold.lint import blocking, config_for_spec, lint_view
-
-    findings = blocking(lint_view(view, config_for_spec(spec, manifest)))
-    return [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}" for f in findings]
+    findings = tuple(lint_view(view, config_for_spec(spec, manifest)))
+    errors = [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}" for f in blocking(list(findings))]
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise TemplateError(f"template {spec.template} rendered a broken project: {errors[0]}{more}")
+    return Scaffold(rendered, find_prerequisites(spec, view, manifest), view, findings)
 
 
 def write(scaffold: Scaffold, out: Path, *, force: bool = False):

@@ -161,7 +161,7 @@ MANIFEST = "id: evil\ntitle: Evil\nversion: 0.1.0\ndescription: test\nkeywords: 
         ("{{ raw('/etc/passwd') }}", "not found"),
         ("{{ undefined_thing }}", "undefined"),
         ('step "x" {\n  action {\n    properties = {\n      A = "1"\n      A = "2"\n    }\n  }\n}', "invalid ocl"),
-        ('step "x" {\n  action {\n    properties = {\n      A = "#{Project.Nope}"\n    }\n  }\n}', "project.nope is used but not defined"),
+        ('step "x" {\n  action {\n    properties = {\n      A = "#{Project.Nope}"\n    }\n  }\n}', "#{project.nope} is not defined in variables.ocl"),
     ],
 )
 def test_bad_templates_are_stopped_with_a_clear_error(tmp_path, body, message):
@@ -212,5 +212,5 @@ def test_output_that_fails_lint_is_refused(tmp_path):
             '    notes = "n"\n    packages {\n      package_id = "site"\n    }\n  }\n}')
     catalog = _catalog(tmp_path, {"evil/template.yaml": MANIFEST, "evil/deployment_process.ocl.j2": body,
                                   "evil/variables.ocl.j2": ""})
-    with pytest.raises(TemplateError, match=r"fails lint: deployment_process.ocl:\d+:\d+: PROC003"):
+    with pytest.raises(TemplateError, match=r"broken project: deployment_process.ocl:\d+:\d+: PROC003"):
         build(spec_from_data({"project": {"name": "X"}, "template": "evil"}), catalog)

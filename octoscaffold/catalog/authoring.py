@@ -170,8 +170,9 @@ def _render_example(template: Template, index: int, example: str, catalog: Catal
         spec = spec_from_text(text, str(path), json_only=path.suffix == ".json")
         if spec.template != template.id:
             raise UserError(f"{example}: template is {spec.template!r}, not {template.id!r}")
-        files = build(spec, catalog).files
-        _lint(spec, files, result, example)
+        scaffold = build(spec, catalog)
+        files = scaffold.files
+        _lint(scaffold, result, example)
     except OctoscaffoldError as error:
         result.problems.append(f"{source}: {error}")
         return None
@@ -284,14 +285,10 @@ def _write_snapshot(folder: Path, files: dict[str, str]) -> None:
         raise OutputError(f"{printable(error.filename or folder)}: cannot write the snapshot ({error.strerror})") from None
 
 
-def _lint(spec, files: dict[str, str], result: TemplateCheck, example: str) -> None:
-    """Lint warnings in generated output are problems too: a template sets the example."""
-    from octoscaffold.lint import config_for_spec, lint_view
-    from octoscaffold.ocl.view import view_from_texts
-
-    prefix = f"{spec.git.base_path}/"
-    view = view_from_texts({p[len(prefix):]: t for p, t in files.items() if p.startswith(prefix)})
-    for finding in lint_view(view, config_for_spec(spec, result.template.manifest)):
+def _lint(scaffold, result: TemplateCheck, example: str) -> None:
+    """Lint warnings in generated output are problems too: a template sets the example. The
+    findings are those `build` made under the spec's own settings."""
+    for finding in scaffold.findings:
         if finding.severity in ("error", "warning"):
             result.problems.append(
                 f"{result.template.id}/{example}: {finding.path}:{finding.line}:{finding.column}: "

@@ -6,6 +6,7 @@ select = ["VAR", "PROC003"]      # ids or prefixes; empty means every rule
 ignore = ["OCL003"]
 fail-on = "warning"              # error | warning | info
 known-variables = ["Project.Db.Password"]   # defined in Octopus or a library set, not in variables.ocl
+environments = ["Development", "Test", "Production", "Security"]   # the lifecycle's (ENV003)
 generic-tags = ["web", "app"]    # replaces the built-in list of too-generic target tags
 
 [lint.severity]
@@ -30,7 +31,7 @@ from octoscaffold.errors import UserError
 from .model import RANK, REGISTRY
 
 from octoscaffold.settings import CONFIG_NAME  # noqa: F401 (part of this module's interface)
-KEYS = {"select", "ignore", "fail-on", "known-variables", "generic-tags", "severity", "suppress"}
+KEYS = {"select", "ignore", "fail-on", "known-variables", "generic-tags", "severity", "suppress", "environments"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class LintConfig:
     fail_on: str = "warning"
     severity: dict[str, str] = field(default_factory=dict)
     known_variables: tuple[str, ...] = ()
+    environments: tuple[str, ...] = ()  # the lifecycle's environments, when known (ENV003)
     generic_tags: tuple[str, ...] | None = None
     suppress: tuple[Suppression, ...] = ()
     root: Path | None = None  # folder the config came from; suppression paths are relative to it
@@ -148,6 +150,7 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> LintConfig
         fail_on=_check_severity(table.get("fail-on", "warning"), f"{name}: lint.fail-on"),
         severity=dict(severity),
         known_variables=_strings(table.get("known-variables", []), f"{name}: lint.known-variables"),
+        environments=_strings(table.get("environments", []), f"{name}: lint.environments"),
         generic_tags=None if tags is None else _strings(tags, f"{name}: lint.generic-tags"),
         suppress=tuple(suppress),
         root=source.parent if source else None,

@@ -83,6 +83,7 @@ class Options:
     """Rule settings that come from the config file."""
 
     known_variables: frozenset[str] = frozenset()  # lower-case names defined outside variables.ocl
+    environments: frozenset[str] | None = None  # slugs of the lifecycle's environments, when known
     generic_tags: frozenset[str] = frozenset({"web-server", "webserver", "web", "app", "server", "windows", "linux", "db", "database"})
 
 

@@ -83,7 +83,11 @@ def _inline_ignores(owner: object) -> set[str]:
 
 
 def _options(config: LintConfig) -> Options:
+    from octoscaffold.spec.naming import slugify
+
     options = Options(known_variables=frozenset(name.lower() for name in config.known_variables))
+    if config.environments:
+        options.environments = frozenset(slugify(name) for name in config.environments)
     if config.generic_tags is not None:
         options.generic_tags = frozenset(tag.lower() for tag in config.generic_tags)
     return options

@@ -18,8 +18,13 @@ PRACTICE_RULES = {
 }
 
 
+# In output octoscaffold generates, these are template bugs: nothing that has them is written.
+GENERATED_ERRORS = ("VAR003", "ENV003", "PROC013")
+
+
 def config_for_spec(spec: Any, manifest: Any = None, base: LintConfig | None = None) -> LintConfig:
-    """`base` (default: all rules) less the rules of switched-off practices, plus known secrets."""
+    """`base` (default: all rules) less the rules of switched-off practices, plus known secrets
+    and the lifecycle's environments; references that cannot resolve are errors."""
     base = base or LintConfig()
     ignore = [rule_id for practice in spec.practices if not practice.applied for rule_id in PRACTICE_RULES.get(practice.id, ())]
     known = [variable.name for variable in spec.variables if variable.type == "Sensitive"]
@@ -29,8 +34,9 @@ def config_for_spec(spec: Any, manifest: Any = None, base: LintConfig | None = N
         select=base.select,
         ignore=base.ignore + tuple(ignore),
         fail_on=base.fail_on,
-        severity=dict(base.severity),
+        severity={**{rule_id: "error" for rule_id in GENERATED_ERRORS}, **base.severity},
         known_variables=base.known_variables + tuple(known),
+        environments=tuple(spec.lifecycle.environments) or base.environments,
         generic_tags=base.generic_tags,
         suppress=base.suppress,
         root=base.root,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from octoscaffold.lint import RULES, lint_view
+from octoscaffold.lint.config import LintConfig
 from octoscaffold.ocl.view import view_from_texts
 
 from .projects import APPROVAL, DEPLOY, SCAN, VARIABLES, WORKER, changed, good_files, lint, rules_found
@@ -84,6 +85,14 @@ CASES = {
         {P: "\n".join([DEPLOY, APPROVAL, WORKER, SCAN])},
         {P: "\n".join([WORKER.replace('name = "Run Migrations"', 'name = "Plan Migrations"'), APPROVAL, DEPLOY, SCAN])},
     ),
+    "PROC013": (
+        {P: ('"echo #{Project.Web.Url}"', '"echo #{Octopus.Action[Deploy Old App].Output.Url}"')},
+        {P: ('"echo #{Project.Web.Url}"', '"echo #{Octopus.Action[Deploy Web App].Output.Url}"')},
+    ),
+    "ENV003": (
+        {V: VARIABLES.replace('environment = ["production"]', 'environment = ["prodution"]')},
+        {V: VARIABLES.replace('environment = ["production"]', 'environment = ["test"]')},
+    ),
     "PROC012": ({P: ('TargetRoles = "shop-web"', 'TargetRoles = "ShopWeb"')}, {P: ('TargetRoles = "shop-web"', 'TargetRoles = "shop-web, shop-api"')}),
     "SET001": ({S: 'connectivity_policy {\n    allow_deployments_to_no_targets = false\n}\n'}, {S: 'versioning_strategy {\n\n    donor_package {\n        step = "deploy-web-app"\n    }\n}\n'}),
     "SET002": (
@@ -115,10 +124,14 @@ def test_at_least_twenty_rules_with_a_stable_id_and_severity():
         assert rule_id[-3:].isdigit()
 
 
+# Rules that need to know more than the OCL says: the config they run with.
+CONFIGS = {"ENV003": LintConfig(environments=("Development", "Test", "Production", "Security"))}
+
+
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_fires(rule_id):
     bad, _ = CASES[rule_id]
-    findings = [finding for finding in lint(changed(**bad)) if finding.rule == rule_id]
+    findings = [finding for finding in lint(changed(**bad), CONFIGS.get(rule_id)) if finding.rule == rule_id]
     assert findings, f"{rule_id} did not fire"
     for finding in findings:
         assert finding.severity == RULES[rule_id].severity
@@ -130,7 +143,15 @@ def test_rule_fires(rule_id):
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_stays_silent_on_a_close_variant(rule_id):
     _, good = CASES[rule_id]
-    assert rule_id not in rules_found(changed(**good))
+    assert rule_id not in rules_found(changed(**good), CONFIGS.get(rule_id))
+
+
+def test_environments_are_checked_only_where_the_lifecycle_is_known():
+    files = changed(**CASES["ENV003"][0])
+    assert "ENV003" not in rules_found(files)
+    config = LintConfig(environments=("Development", "Production"))
+    messages = [f.message for f in lint(files, config) if f.rule == "ENV003"]
+    assert any("'prodution'" in m for m in messages) and any("'security'" in m for m in messages)
 
 
 def test_the_good_project_is_clean():

@@ -11,6 +11,7 @@ from ..model import Hit, rule
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PACKAGE_LABEL = re.compile(r"^[A-Za-z0-9.,_#-]+$")
 PACKAGE_REFERENCE = re.compile(r"Octopus\.Action\.Package\[([^\]]*)\]")
+STEP_REFERENCE = re.compile(r"Octopus\.(?:Action|Step)\[([^\]]+)\]")
 # Steps that call a cloud or cluster CLI and so need that CLI on the worker.
 TOOL_ACTION_TYPES = ("Octopus.AwsRunScript", "Octopus.AzurePowerShell", "Octopus.GoogleCloudScripting", "Octopus.KubernetesRunScript", "Octopus.KubernetesDeployRawYaml", "Octopus.Terraform")
 K8S_STATUS_TYPES = {"Octopus.KubernetesDeployRawYaml", "Octopus.KubernetesDeployContainers", "Octopus.HelmChartUpgrade", "Octopus.Kubernetes.Kustomize", "kustomize"}
@@ -178,3 +179,18 @@ def approval_first(ctx: Context) -> Iterator[Hit]:
             if before:
                 yield Hit(step.position, f"approval {step.name!r} comes after step {before[0].name!r}; approve before anything changes (only read-only steps such as a plan may come first)", step)
             return
+
+
+@rule("PROC013", "error", "reference to a step not in this process")
+def step_references(ctx: Context) -> Iterator[Hit]:
+    """`#{Octopus.Action[Name]...}` and `#{Octopus.Step[Name]...}` resolve only to a step or an
+    action of the same process: another name is an empty value at deployment time."""
+    for process, _ in ctx.all_processes():
+        names = {step.name for step in process.steps} | {action.name for action in process.actions}
+        for step in process.steps:
+            for action in step.actions:
+                for element, text in [*action_texts(action), *((p, p.value) for p in step.properties.values() if isinstance(p.value, str))]:
+                    for expression in EXPRESSION.findall(text):
+                        for name in STEP_REFERENCE.findall(expression):
+                            if name not in names and not name.startswith("#{"):
+                                yield Hit(element.position, f"#{{Octopus.Action[{name}]...}} names no step of this process", action)

@@ -68,3 +68,26 @@ def security_environment(ctx: Context) -> Iterator[Hit]:
         "no deployment step skips a Security environment; add one after Production where only the vulnerability scan runs",
         process,
     )
+
+
+@rule("ENV003", "error", "environment not in the lifecycle")
+def unknown_environment(ctx: Context) -> Iterator[Hit]:
+    """Only where the lifecycle is known: from the spec of a generated project, or `[lint]
+    environments` in the config."""
+    allowed = ctx.options.environments
+    if allowed is None:
+        return
+    for process, _ in ctx.all_processes():
+        for action in process.actions:
+            for slug in (*action.environments, *action.excluded_environments):
+                if slug not in allowed:
+                    yield Hit(action.position, f"step {action.name!r} names environment {slug!r}, which is not in the lifecycle", action)
+    for runbook in ctx.view.runbooks:
+        for slug in runbook.environments:
+            if slug not in allowed:
+                yield Hit(runbook.position, f"runbook {runbook.name!r} may run in {slug!r}, which is not in the lifecycle", runbook)
+    for variable in ctx.view.variables:
+        for value in variable.values:
+            for slug in value.scope.environment:
+                if slug not in allowed:
+                    yield Hit(value.position, f"{variable.name} is scoped to {slug!r}, which is not in the lifecycle", variable)
