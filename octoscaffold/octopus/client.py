@@ -1,7 +1,8 @@
 """A small client of the Octopus Deploy REST API, over httpx.
 
 - The server and key come from flags, then `OCTOPUS_URL` / `OCTOPUS_API_KEY`, then the `[octopus]`
-  table of `.octoscaffold.toml` (repository, then user config) for `url` and `space`; the API key is
+  table of the user config (`url`, `space`); a repository's `.octoscaffold.toml` may name the
+  `space` but not the server (the key would go wherever a cloned repository says). The API key is
   never read from a file. The key travels only as the `X-Octopus-ApiKey` header, never in a URL, a
   message or a log; redirects are not followed (they would carry the header elsewhere).
 - Every request has a timeout; GETs are retried a bounded number of times on 429, 502, 503, 504
@@ -54,20 +55,30 @@ def octopus_settings(
     from octoscaffold.config import find_repository_config, read_table, user_config_path
 
     env = os.environ if env is None else env
-    tables = [read_table(find_repository_config(), "octopus"), read_table(user_config_path(env), "octopus")]
-    for table in tables:
+    repository_path = find_repository_config()
+    repository, user = read_table(repository_path, "octopus"), read_table(user_config_path(env), "octopus")
+    for table in (repository, user):
         if "api_key" in table:
             raise UserError("[octopus] api_key is not read from files", hint="set OCTOPUS_API_KEY instead")
-    url = url or env.get("OCTOPUS_URL") or next((t["url"] for t in tables if t.get("url")), None)
-    space = space or env.get("OCTOPUS_SPACE") or next((t["space"] for t in tables if t.get("space")), None)
+    chosen = url or env.get("OCTOPUS_URL") or user.get("url")
+    if not chosen and repository.get("url"):
+        # A repository someone else wrote must not send the user's key to a server of its choosing.
+        raise UserError(
+            f"the Octopus server {printable(repository['url'])} is named only by {printable(repository_path)}; "
+            "the API key is sent only to a server you name",
+            hint="use --server URL, set OCTOPUS_URL, or put url in [octopus] of your user config",
+        )
+    space = space or env.get("OCTOPUS_SPACE") or repository.get("space") or user.get("space")
     api_key = api_key or env.get("OCTOPUS_API_KEY")
-    if not url:
+    if not chosen:
         raise UserError("no Octopus server given", hint="use --server URL or set OCTOPUS_URL")
-    if not str(url).startswith(("http://", "https://")):
-        raise UserError(f"the Octopus server {printable(url)!s} is not an http(s) URL")
+    if not isinstance(chosen, str) or not chosen.startswith(("http://", "https://")):
+        raise UserError(f"the Octopus server {printable(chosen)!s} is not an http(s) URL")
     if not api_key:
         raise UserError("no Octopus API key", hint="set OCTOPUS_API_KEY (an API key from your Octopus profile)")
-    return OctopusSettings(str(url).rstrip("/"), api_key, space, timeout, retries)
+    if space is not None and not isinstance(space, str):
+        raise UserError("[octopus] space must be a string (a space name or id)")
+    return OctopusSettings(chosen.rstrip("/"), api_key, space, timeout, retries)
 
 
 class Octopus:
