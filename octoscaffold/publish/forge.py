@@ -27,6 +27,7 @@ BACKOFF = 0.5  # seconds before the second attempt, doubled for each further one
 MAX_RETRY_AFTER = 10.0  # seconds: a forge asking to wait longer gets an error, not a sleeping client
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_pause = time.sleep  # between attempts (tests record instead)
 
 TOKEN_VARIABLES = {"github": ("GH_TOKEN", "GITHUB_TOKEN"), "gitlab": ("GITLAB_TOKEN",)}
 NAMES = {"github": "GitHub", "gitlab": "GitLab"}
@@ -228,7 +229,7 @@ class Api:
                 if attempt == ATTEMPTS or not (idempotent or failure.safe):
                     tried = f" (asked {attempt} times)" if attempt > 1 else ""
                     raise ForgeError(self._clean(failure.message + tried)) from None
-                time.sleep(wait)
+                _pause(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _attempt(self, method: str, url: str, body: dict | None, params: dict[str, str] | None,
