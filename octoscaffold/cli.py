@@ -24,6 +24,12 @@ LAZY_COMMANDS = {
 }
 
 
+def _ocl_error() -> type[Exception]:
+    """The OCL library's error root, if that library was loaded (it is a leaf with its own)."""
+    module = sys.modules.get("octoscaffold.ocl.errors")
+    return module.OclError if module is not None else OctoscaffoldError
+
+
 class _Group(click.Group):
     """Turns library errors into one line on stderr and the documented exit code."""
 
@@ -51,7 +57,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except OctoscaffoldError as error:
+        except (OctoscaffoldError, _ocl_error()) as error:
             from octoscaffold.inputs import printable
 
             # One line, whatever the message quotes (paths that are not UTF-8, text from servers).

@@ -14,7 +14,6 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from octoscaffold.errors import UserError
 
 MAX_BYTES = 1_000_000  # a spec, manifest, settings file or template
 MAX_OCL_BYTES = 16_000_000  # one OCL file (real processes embed long scripts)
@@ -31,11 +30,19 @@ def printable(text: object, *, lines: bool = False) -> str:
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
 
 
-def read_bytes(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: type[UserError] = UserError) -> bytes:
+def _user_error() -> type[Exception]:
+    from octoscaffold.errors import UserError  # imported late: this module is a leaf (the OCL library uses it)
+
+    return UserError
+
+
+def read_bytes(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: type[Exception] | None = None) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, or `error` in one line.
 
     Opened without blocking, so a FIFO or a device is refused instead of hanging; the size is
-    checked before reading and again while reading (a file may grow)."""
+    checked before reading and again while reading (a file may grow). `error` is the class
+    raised (default: UserError)."""
+    error = error or _user_error()
     shown = printable(path)
     a = "an" if what[:1].lower() in "aeiou" else "a"
     try:
@@ -72,8 +79,9 @@ def read_bytes(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: ty
         os.close(handle)
 
 
-def read_text(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: type[UserError] = UserError) -> str:
+def read_text(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: type[Exception] | None = None) -> str:
     """`read_bytes` decoded as UTF-8 (a leading BOM is dropped), or `error` in one line."""
+    error = error or _user_error()
     data = read_bytes(path, what, limit=limit, error=error)
     try:
         return data.decode("utf-8-sig")
@@ -82,10 +90,11 @@ def read_text(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: typ
         raise error(f"{printable(path)}:{line}: the {what} is not UTF-8 text (byte {problem.start})") from None
 
 
-def check_yaml(text: str, source: str, *, error: type[UserError] = UserError) -> None:
+def check_yaml(text: str, source: str, *, error: type[Exception] | None = None) -> None:
     """Refuse what would make loading a YAML document slow or crash: aliases (a few hundred bytes
     of them expand to gigabytes), nesting deeper than MAX_DEPTH (the C loader recurses) and more
     than MAX_NODES nodes. Reads only events, which needs no recursion."""
+    error = error or _user_error()
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
@@ -118,8 +127,9 @@ def _mark(event) -> str:
     return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
 
 
-def check_json_depth(data: Any, source: str, *, error: type[UserError] = UserError) -> None:
+def check_json_depth(data: Any, source: str, *, error: type[Exception] | None = None) -> None:
     """Refuse JSON data nested more than MAX_DEPTH levels (checked without recursion)."""
+    error = error or _user_error()
     stack = [(data, 1)]
     nodes = 0
     while stack:

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from octoscaffold.inputs import printable
+from octoscaffold.errors import UserError
 from octoscaffold.ocl.ast import Document
 from octoscaffold.ocl.errors import OclFileError, OclSyntaxError
 from octoscaffold.ocl.fmt import iter_ocl_files
@@ -292,7 +293,10 @@ def lint_paths(paths: Iterable[Path | str], config: LintConfig | None = None, *,
     config = config or LintConfig()
     report = LintReport(config)
     arguments = [Path(path) for path in paths]
-    requested = iter_ocl_files(arguments)
+    try:
+        requested = iter_ocl_files(arguments)
+    except OclFileError as error:  # a path that is not there: the user's input
+        raise UserError(str(error)) from None
     report.files = [str(path) for path in requested]
     tasks = _tasks(arguments, requested)
     if jobs > 1 and len(requested) >= PARALLEL_FROM:

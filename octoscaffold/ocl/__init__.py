@@ -1,4 +1,8 @@
-"""OCL, the language of Octopus Deploy config-as-code: parse, write in Octopus's own layout, read typed."""
+"""OCL, the language of Octopus Deploy config-as-code: parse, write in Octopus's own layout, read typed.
+
+A leaf library: it needs only the standard library and `octoscaffold.inputs` (bounded reading of
+files), and its errors have their own root, `OclError`.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from .ast import (
     String,
     Value,
 )
-from .errors import OclFileError, OclSyntaxError
+from .errors import OclError, OclFileError, OclSyntaxError
 from .parser import parse
 from .view import ProjectView, load_project, view_from_documents, view_from_texts
 from .writer import is_runbook, runbook_hint, write
@@ -40,6 +44,7 @@ __all__ = [
     "Node",
     "Null",
     "Number",
+    "OclError",
     "OclFileError",
     "OclSyntaxError",
     "String",

@@ -1,14 +1,31 @@
-"""The one error raised for text that is not valid OCL."""
+"""The errors of the OCL library: text that is not valid OCL, a file that cannot be read or written.
+
+The library is a leaf: its errors have their own root, `OclError`, which the command line maps
+to exit code 2 like any input error.
+"""
 
 from __future__ import annotations
 
-from octoscaffold.errors import OctoscaffoldError, UserError
 from octoscaffold.inputs import printable
 
 _SNIPPET_WIDTH = 160  # long lines (minified JSON in a property) are cut around the column
 
 
-class OclSyntaxError(OctoscaffoldError):
+class OclError(Exception):
+    """Base of the library's errors. `str(err)` is one line; `hint` (or None) says how to fix it."""
+
+    exit_code = 2  # an input error, for a command line that maps errors to exit codes
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class OclSyntaxError(OclError):
     """Invalid OCL. `str(err)` is `path:line:col: message`; `format()` adds the line and a caret.
 
     `line` and `column` are 1-based; the column counts characters (a tab is one).
@@ -54,7 +71,7 @@ class OclSyntaxError(OctoscaffoldError):
         return f"{self}\n{body}"
 
 
-class OclFileError(UserError):
+class OclFileError(OclError):
     """An OCL file that cannot be read or written: missing, not a regular file, too large,
     unreadable, in a folder that cannot be written, a symbolic link `fmt` will not replace.
     `str(err)` is one line starting with the path."""

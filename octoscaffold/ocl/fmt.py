@@ -12,7 +12,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from octoscaffold.errors import UserError
 from octoscaffold.inputs import printable
 
 from .errors import OclFileError, OclSyntaxError
@@ -37,7 +36,7 @@ def iter_ocl_files(paths: list[Path]) -> list[Path]:
     """Files named directly plus every `*.ocl` below the folders named, sorted, without repeats.
 
     A path named directly is kept whatever it is (a FIFO, a device): reading it says what is wrong.
-    A path that does not exist or cannot be looked at (a name too long) raises UserError."""
+    A path that does not exist or cannot be looked at (a name too long) raises OclFileError."""
     found: set[Path] = set()
     for path in paths:
         path = Path(path)
@@ -45,11 +44,11 @@ def iter_ocl_files(paths: list[Path]) -> list[Path]:
             info = path.stat()
         except FileNotFoundError:
             dangling = _is_link(path)
-            raise UserError(f"{printable(path)}: " + ("a symbolic link to nothing" if dangling else "no such file or folder")) from None
+            raise OclFileError(f"{printable(path)}: " + ("a symbolic link to nothing" if dangling else "no such file or folder")) from None
         except OSError as problem:
-            raise UserError(f"{printable(path)}: cannot read it ({problem.strerror or problem})") from None
+            raise OclFileError(f"{printable(path)}: cannot read it ({problem.strerror or problem})") from None
         except ValueError:
-            raise UserError(f"{printable(path)}: not a usable file name (it holds a NUL byte)") from None
+            raise OclFileError(f"{printable(path)}: not a usable file name (it holds a NUL byte)") from None
         if stat.S_ISDIR(info.st_mode):
             found.update(p for p in path.rglob("*.ocl") if p.is_file())
         else:

@@ -100,3 +100,24 @@ def test_errors_survive_pickling():
     err = error_for("a = ", "f.ocl")
     again = pickle.loads(pickle.dumps(err))
     assert (str(again), again.snippet) == (str(err), err.snippet)
+
+
+def test_the_library_is_a_leaf():
+    """Importing and using the OCL library loads nothing of octoscaffold but `inputs`."""
+    import subprocess
+    import sys
+
+    code = ("import sys, octoscaffold.ocl as o, octoscaffold.ocl.fmt;"
+            "o.canonical('step \"a\" {\\n}\\n'); o.view_from_texts({'deployment_process.ocl': ''});"
+            "print(sorted(m for m in sys.modules if m.startswith('octoscaffold') and not m.startswith('octoscaffold.ocl')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['octoscaffold', 'octoscaffold.inputs']"
+
+
+def test_its_errors_have_their_own_root_and_an_exit_code():
+    from octoscaffold.errors import OctoscaffoldError
+    from octoscaffold.ocl import OclError, OclFileError, OclSyntaxError
+
+    for error in (OclSyntaxError("x"), OclFileError("y")):
+        assert isinstance(error, OclError) and not isinstance(error, OctoscaffoldError)
+        assert error.exit_code == 2

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from octoscaffold.errors import UserError
-from octoscaffold.ocl import OclSyntaxError
+from octoscaffold.ocl import OclFileError, OclSyntaxError
 from octoscaffold.ocl.fmt import format_paths, format_text, iter_ocl_files
 
 MESSY = 'step "a" {\n  name = "A"\n  condition = "Always"\n}\n'
@@ -43,7 +42,7 @@ def test_iter_ocl_files_finds_ocl_files_sorted_and_once(tmp_path):
 
 
 def test_iter_ocl_files_rejects_missing_paths(tmp_path):
-    with pytest.raises(UserError, match="nope.*no such file or folder"):
+    with pytest.raises(OclFileError, match="nope.*no such file or folder"):
         iter_ocl_files([tmp_path / "nope"])
 
 

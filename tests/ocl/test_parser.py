@@ -8,7 +8,6 @@ import pytest
 
 from octoscaffold.errors import OctoscaffoldError
 from octoscaffold.ocl import (
-    Attribute,
     Block,
     Boolean,
     Dictionary,
@@ -16,6 +15,7 @@ from octoscaffold.ocl import (
     List,
     Null,
     Number,
+    OclError,
     OclSyntaxError,
     String,
     parse,
@@ -211,6 +211,6 @@ def test_names_and_keys_are_shared_not_copied():
     assert doc.body[0].body[0].name is doc.body[1].body[0].name
 
 
-def test_syntax_error_is_an_octoscaffold_error():
-    assert issubclass(OclSyntaxError, OctoscaffoldError)
+def test_syntax_error_is_an_input_error_of_the_library():
+    assert issubclass(OclSyntaxError, OclError) and not issubclass(OclSyntaxError, OctoscaffoldError)
     assert OclSyntaxError("x").exit_code == 2
