@@ -200,12 +200,18 @@ class Api:
         self.forge = forge
         self._token = token
         self.timeout = timeout
-        self._client = httpx.Client(
-            headers={"Accept": "application/json", "User-Agent": "octoscaffold", **headers},
-            timeout=timeout,
-            follow_redirects=False,  # a redirect would resend the token wherever it points
-            transport=transport,
-        )
+        try:
+            self._client = httpx.Client(
+                headers={"Accept": "application/json", "User-Agent": "octoscaffold", **headers},
+                timeout=timeout,
+                follow_redirects=False,  # a redirect would resend the token wherever it points
+                transport=transport,
+            )
+        except (ValueError, OSError, httpx.InvalidURL) as error:  # HTTPS_PROXY, SSL_CERT_FILE, ...
+            reason = str(error) or type(error).__name__
+            if isinstance(error, UnicodeError):  # its message would quote a header: the token
+                reason = f"the token from {token.source} holds a character no HTTP header can carry"
+            raise ForgeError(self._clean(f"cannot prepare HTTP requests to {forge.name}: {reason}")) from None
 
     def close(self) -> None:
         self._client.close()
@@ -256,7 +262,7 @@ class Api:
             raise _Transient(self._unreachable(error), safe=True) from None
         except (httpx.NetworkError, httpx.RemoteProtocolError) as error:  # the request may have arrived
             raise _Transient(self._unreachable(error), safe=False) from None
-        except httpx.LocalProtocolError:  # its message would quote the request's headers
+        except (httpx.LocalProtocolError, UnicodeEncodeError):  # their messages would quote the headers
             raise ForgeError(f"cannot send the request to {name} at {shown(self.forge.api)} ({doing})") from None
         except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise ForgeError(self._clean(self._unreachable(error))) from None

@@ -332,6 +332,15 @@ def test_an_answer_that_trickles_in_times_out_too(no_pauses):
     assert time.monotonic() - started < 3
 
 
+def test_proxy_settings_httpx_refuses_are_one_line(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "socks9://user:hunter2@proxy.example:1080")
+    forge = Forge("github", "https://api.github.com", "acme/widgets", "https://github.com/acme/widgets")
+    with pytest.raises(ForgeError) as failure:
+        open_or_update(forge, Token("t0ken-value", "GH_TOKEN"), head="b", base="main", title="t", body="b")
+    assert str(failure.value).startswith("cannot prepare HTTP requests to GitHub: ")
+    assert "hunter2" not in str(failure.value) and "\n" not in str(failure.value)
+
+
 # -- the token ----------------------------------------------------------------------------------
 
 
