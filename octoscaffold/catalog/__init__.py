@@ -312,7 +312,7 @@ def entry_point_sources() -> list[Source]:
 def configured_sources(start: Path | None = None) -> list[Source]:
     """Catalog folders named in `[catalog] paths` of the repository's `.octoscaffold.toml` (found
     from `start` upwards), then of the user config; relative paths are relative to their file."""
-    from octoscaffold.config import find_repository_config, user_config_path
+    from octoscaffold.settings import find_repository_config, user_config_path
 
     sources = []
     for path, origin in ((find_repository_config(start), ".octoscaffold.toml"), (user_config_path(), "user config")):
@@ -324,7 +324,7 @@ def configured_sources(start: Path | None = None) -> list[Source]:
 
 
 def _catalog_paths(path: Path) -> list[Path]:
-    from octoscaffold.config import read_table
+    from octoscaffold.settings import read_table
 
     paths = read_table(path, "catalog").get("paths", [])
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):

@@ -126,7 +126,7 @@ def new_command(template_id: str, folder: Path) -> None:
     Example:
       octoscaffold catalog new acme-service --dir ./catalog
     """
-    from octoscaffold.catalog.authoring import new_template
+    from octoscaffold.authoring import new_template
     from octoscaffold.inputs import printable
 
     written = new_template(folder, template_id)
@@ -152,7 +152,7 @@ def check_command(folder: Path | None, update: bool) -> None:
     """
     import sys
 
-    from octoscaffold.catalog.authoring import check_folder
+    from octoscaffold.authoring import check_folder
     from octoscaffold.errors import EXIT_FOUND
     from octoscaffold.inputs import printable
 
