@@ -69,6 +69,9 @@ def write_report(path: Path, text: str) -> None:
 @click.option("--color/--no-color", default=None, help="Colour the text format (default: when writing to a terminal).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True, help="Processes for large trees; 0 means one per core.")
 @click.option("--list-rules", is_flag=True, help="List the rules with their ids and severities, then exit.")
+@click.option("--server", metavar="URL", help="Lint a live Octopus space instead of files (read-only; key from OCTOPUS_API_KEY).")
+@click.option("--space", metavar="NAME", help="Space of --server, by name or id (default: the default space).")
+@click.option("--workers", type=click.IntRange(min=1, max=32), default=4, show_default=True, help="Requests in flight with --server.")
 def lint(
     paths: tuple[Path, ...],
     fmt: str,
@@ -80,6 +83,9 @@ def lint(
     color: bool | None,
     jobs: int,
     list_rules: bool,
+    server: str | None = None,
+    space: str | None = None,
+    workers: int = 4,
 ) -> None:
     """Check OCL files against Octopus Deploy best practices, offline.
 
@@ -95,6 +101,7 @@ def lint(
       octoscaffold lint .octopus
       octoscaffold lint --format sarif --output lint.sarif .octopus
       octoscaffold lint --select VAR,PROC --fail-on error .octopus/my-app
+      octoscaffold lint --server https://octopus.example.com --space Default
     """
     import os
     import sys
@@ -108,6 +115,20 @@ def lint(
     )
     from octoscaffold.lint.report import render
 
+    if server is not None or space is not None:  # a live space (octoscaffold.octopus.space)
+        from octoscaffold.errors import UserError
+        from octoscaffold.octopus.space import run
+
+        if paths:
+            raise UserError("--server lints a live space; give no PATHS with it")
+        text, code = run(server=server, space=space, select=_split(select), ignore=_split(ignore), fail_on=fail_on,
+                         config_path=config_path, fmt=fmt, colour=color, workers=workers, list_rules=list_rules,
+                         to_terminal=output is None and sys.stdout.isatty())
+        if output is not None:
+            write_report(output, text)
+        else:
+            click.echo(text, nl=False)
+        click.get_current_context().exit(code)
     if list_rules:
         for rule_id in sorted(RULES):
             current = RULES[rule_id]

@@ -153,6 +153,8 @@ class StandIn:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most requests handled at once
         standin = self
 
         class Handler(_Handler):
@@ -180,7 +182,8 @@ class StandIn:
 
 class _Handler(BaseHTTPRequestHandler):
     owner: StandIn
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real server
+    disable_nagle_algorithm = True  # headers and body leave at once, not 40 ms apart
 
     def log_message(self, *args: object) -> None:  # quiet
         pass
@@ -212,6 +215,17 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = raw.decode("utf-8", "replace")
         with owner.lock:
+            owner.in_flight += 1
+            owner.most_in_flight = max(owner.most_in_flight, owner.in_flight)
+        try:
+            self._answer(method, parts, segments, path, body)
+        finally:
+            with owner.lock:
+                owner.in_flight -= 1
+
+    def _answer(self, method: str, parts, segments: list[str], path: str, body: Any) -> None:
+        owner = self.owner
+        with owner.lock:
             owner.requests.append(Recorded(method, path, parse_qs(parts.query), body, dict(self.headers.items())))
             fault = next((f for f in owner.faults if f.method == method and re.search(f.path, path) and f.times > 0), None)
             if fault is not None:
@@ -236,8 +250,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self._headers_buffer.append(b"\r\n")  # one write for the headers and the body
+        self.wfile.write(b"".join(self._headers_buffer) + data)
+        self._headers_buffer = []
 
 
 class _Problem(Exception):
