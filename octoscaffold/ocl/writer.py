@@ -18,6 +18,11 @@ _NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t]')
 _ESCAPE_TABLE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
+def escape(value: str) -> str:
+    """`value` as it goes between the quotes of an OCL string (the five escapes OCL knows)."""
+    return value.translate(_ESCAPE_TABLE)
+
+
 def quote(value: str) -> str:
     """A double-quoted OCL string; only \\\\, \\", \\n, \\r and \\t exist as escapes."""
     if _NEEDS_ESCAPE.search(value) is None:
@@ -48,7 +53,7 @@ def heredoc_tag(lines: list[str]) -> str:
     return f"EOT{number}"
 
 
-def _as_heredoc(value: str) -> list[str] | None:
+def heredoc_lines(value: str) -> list[str] | None:
     """The content lines for a heredoc, or None when the value needs the quoted form.
 
     A heredoc cannot keep every mix of CR and LF (its lines lose their final CR and are rejoined by
@@ -101,7 +106,7 @@ def _literal(value) -> str:
 def _value_lines(out: list[str], prefix: str, value, depth: int) -> None:
     """Append `prefix` + value; heredoc content goes in one piece so its own line breaks stay as they are."""
     if type(value) is String:
-        lines = _as_heredoc(value.value)
+        lines = heredoc_lines(value.value)
         if lines is not None:
             tag = heredoc_tag(lines)
             indent = INDENT * (depth + 2)

@@ -12,23 +12,19 @@ from typing import Any
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
 def escape_text(value: str) -> str:
-    """Text as it goes between the quotes of an OCL string (the five escapes OCL knows)."""
-    return value.translate(_ESCAPES)
+    """Text as it goes between the quotes of an OCL string (the OCL writer's own escaping)."""
+    from octoscaffold.ocl.writer import escape
+
+    return escape(value)
 
 
-def heredoc(value: str) -> str:
-    """An indented heredoc whose tag cannot occur as a line of the content."""
-    lines = value.split("\n")
-    stripped = {line.strip() for line in lines}
-    tag, n = "EOT", 0
-    while tag in stripped:
-        n += 1
-        tag = f"EOT{n}"
-    return f"<<-{tag}\n{value}\n{tag}"
+def heredoc(lines: list[str]) -> str:
+    """An indented heredoc of `lines`, with the OCL writer's choice of tag."""
+    from octoscaffold.ocl.writer import heredoc_tag
+
+    tag = heredoc_tag(lines)
+    return f"<<-{tag}\n" + "\n".join(lines) + f"\n{tag}"
 
 
 def ocl(value: Any) -> Markup:
@@ -41,10 +37,11 @@ def ocl(value: Any) -> Markup:
         return Markup("[" + ", ".join(ocl(item) for item in value) + "]")
     if value is None:
         return Markup("null")
+    from octoscaffold.ocl.writer import heredoc_lines
+
     text = str.__str__(value) if isinstance(value, str) else str(value)
-    if "\n" in text and "\r" not in text:  # a heredoc cannot keep a CR exactly; quoted text can
-        return Markup(heredoc(text))
-    return Markup('"' + escape_text(text) + '"')
+    lines = heredoc_lines(text)  # None when the quoted form is needed (one line, or CRs a heredoc would lose)
+    return Markup(heredoc(lines) if lines is not None else '"' + escape_text(text) + '"')
 
 
 def json_text(value: Any) -> str:

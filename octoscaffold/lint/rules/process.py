@@ -6,9 +6,10 @@ import re
 from typing import Iterator
 
 from ..context import EXPRESSION, SECURITY, Context, action_texts, is_scan, is_target_action, runs_on_worker
+from octoscaffold.spec.naming import SLUG_RE, slugify
+
 from ..model import Hit, rule
 
-KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PACKAGE_LABEL = re.compile(r"^[A-Za-z0-9.,_#-]+$")
 PACKAGE_REFERENCE = re.compile(r"Octopus\.Action\.Package\[([^\]]*)\]")
 STEP_REFERENCE = re.compile(r"Octopus\.(?:Action|Step)\[([^\]]+)\]")
@@ -78,8 +79,8 @@ def generic_tag(ctx: Context) -> Iterator[Hit]:
 @rule("PROC012", "info", "target tag not kebab-case")
 def tag_format(ctx: Context) -> Iterator[Hit]:
     for step, prop, tag in _tags(ctx):
-        if not KEBAB.match(tag) and tag.lower() not in ctx.options.generic_tags:
-            yield Hit(prop.position, f"target tag {tag!r} is not kebab-case (e.g. {re.sub(r'[^a-z0-9]+', '-', tag.lower()).strip('-')!r})", step)
+        if not SLUG_RE.match(tag) and tag.lower() not in ctx.options.generic_tags:
+            yield Hit(prop.position, f"target tag {tag!r} is not kebab-case (e.g. {slugify(tag)!r})", step)
 
 
 @rule("PROC005", "error", "bad or dangling package reference")

@@ -6,9 +6,10 @@ import re
 from typing import Iterator
 
 from ..context import Context
+from octoscaffold.spec.naming import SLUG_RE, slugify
+
 from ..model import Hit, rule
 
-KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Steps that run although an earlier step failed surprise a reader unless the name says so.
 NON_DEFAULT_CONDITIONS = {"Always", "Failure"}
 # Words that tell a reader a step does not simply run after the previous one succeeded.
@@ -51,8 +52,8 @@ def step_slug_unique(ctx: Context) -> Iterator[Hit]:
 def step_slug_format(ctx: Context) -> Iterator[Hit]:
     for process, _ in ctx.all_processes():
         for step in process.steps:
-            if not KEBAB.match(step.slug):
-                suggestion = re.sub(r"[^a-z0-9]+", "-", step.slug.lower()).strip("-")
+            if not SLUG_RE.match(step.slug):
+                suggestion = slugify(step.slug)
                 yield Hit(step.position, f"step slug {step.slug!r} is not kebab-case; Octopus expects a slug such as {suggestion!r}", step)
 
 
