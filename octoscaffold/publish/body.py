@@ -36,16 +36,10 @@ def commit_message(scaffold) -> str:
     )
 
 
-def lint_result(view) -> LintResult:
-    """Lint findings for the generated project, if the linter is installed."""
-    try:
-        from octoscaffold.lint import lint_view
-    except ImportError:
-        return LintResult(False, [])
-    try:
-        return LintResult(True, [str(finding) for finding in lint_view(view)])
-    except Exception as error:  # a linter bug must not block publishing; the body says so
-        return LintResult(True, [], f"{type(error).__name__}: {error}")
+def lint_result(scaffold) -> LintResult:
+    """The lint findings `build` made under the spec's own settings: a practice the spec
+    switched off is not reported, and nothing is linted twice."""
+    return LintResult(True, [str(finding) for finding in scaffold.findings])
 
 
 # -- Mermaid ----------------------------------------------------------------------------------
@@ -129,11 +123,10 @@ def _environment():
 
 def context(scaffold, *, changes, repository_url: str | None, branch: str, base: str, lint: LintResult) -> dict:
     """Everything the template may use (documented in docs/publishing.md)."""
-    from octoscaffold.ocl.view import view_from_texts
     from octoscaffold.render import spec_path
 
     spec = scaffold.spec
-    view = view_from_texts(scaffold.rendered.ocl_files())
+    view = scaffold.view
     manifest = scaffold.rendered.template.manifest
     prereqs = scaffold.prerequisites
     command = prereqs.command

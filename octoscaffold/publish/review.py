@@ -139,7 +139,7 @@ def _publish(repo, scaffold, options: Options) -> Outcome:
             repository_url=f"{forge.web}.git",
             branch=plan.branch,
             base=plan.base,
-            lint=bodies.lint_result(_view(scaffold)),
+            lint=bodies.lint_result(scaffold),
         )
         outcome.title = values["title"]
         outcome.body = bodies.render_body(values, options.pr_template)
@@ -190,8 +190,3 @@ def _after_failed_push(plan, remote: str) -> str:
         return f"the local branch {plan.branch} is back at its previous commit and {remote} is unchanged"
     return f"the local branch {plan.branch} is as it was and {remote} is unchanged"
 
-
-def _view(scaffold):
-    from octoscaffold.ocl.view import view_from_texts
-
-    return view_from_texts(scaffold.rendered.ocl_files())

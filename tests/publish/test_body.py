@@ -41,14 +41,8 @@ def test_mermaid_shows_environments_in_order_then_steps_and_where_they_run():
 
 def test_labels_cannot_break_the_diagram():
     result = build(lifecycle={"name": 'Ship "it" <now> #1', "environments": ["Dev", "Prod"]})
-    diagram = body.mermaid(_view(result), result.spec.lifecycle.name, result.spec.lifecycle.environments)
+    diagram = body.mermaid(result.view, result.spec.lifecycle.name, result.spec.lifecycle.environments)
     assert 'subgraph lifecycle["Lifecycle: Ship #quot;it#quot; #lt;now#gt; #35;1"]' in diagram
-
-
-def _view(result):
-    from octoscaffold.ocl.view import view_from_texts
-
-    return view_from_texts(result.rendered.ocl_files())
 
 
 def test_every_section_a_reviewer_needs():
@@ -80,14 +74,41 @@ def test_switched_off_defaults_and_lint_states():
     assert "The linter could not run: KeyError" in render(result, lint=body.LintResult(True, [], "KeyError: 'x'"))
 
 
-def test_lint_runs_when_the_linter_is_installed():
-    result = body.lint_result(_view(scaffold.build(scaffold.plan(PROMPT))))
-    try:
-        import octoscaffold.lint  # noqa: F401
-    except ImportError:
-        assert result == body.LintResult(False, [])
-    else:
-        assert result.available and not result.error
+def test_the_body_reports_the_findings_of_the_spec_s_own_settings():
+    """A practice switched off in the spec is the user's choice, not a finding of the PR body
+    (it used to be linted again with every rule on)."""
+    from octoscaffold.spec.io import spec_from_data
+
+    built = scaffold.build(spec_from_data({"apiVersion": "octoscaffold/v1", "project": {"name": "Quiet"},
+                                           "template": "aws-lambda", "security_scan": {"enabled": False}}))
+    assert body.lint_result(built) == body.LintResult(True, [])
+    text = render(built, lint=body.lint_result(built))
+    assert "No findings." in text and "PROC009" not in text
+
+
+def test_findings_of_a_generated_project_reach_the_body(tmp_path):
+    """A template whose action has no notes (OCL003, info: not blocking) is linted once, by build,
+    and its finding is in the body."""
+    from octoscaffold.catalog import load_catalog
+    from octoscaffold.spec.io import spec_from_data
+
+    folder = tmp_path / "catalog" / "terse"
+    (folder / "examples").mkdir(parents=True)
+    source = load_catalog().get("script").folder
+    for name in ("template.yaml", "deployment_process.ocl.j2", "variables.ocl.j2", "deployment_settings.ocl.j2"):
+        if (source / name).exists():
+            (folder / name).write_text((source / name).read_text().replace("id: script", "id: terse", 1))
+    process = folder / "deployment_process.ocl.j2"
+    process.write_text("\n".join(line for line in process.read_text().splitlines() if "notes =" not in line) + "\n")
+    import shutil
+
+    shutil.copytree(source / "scripts", folder / "scripts")
+    catalog = load_catalog(extra=(tmp_path / "catalog",))
+    built = scaffold.build(spec_from_data({"apiVersion": "octoscaffold/v1", "project": {"name": "Terse"},
+                                           "template": "terse", "runbooks": []}), catalog)
+    result = body.lint_result(built)
+    assert result.available and any("OCL003" in finding for finding in result.findings), result
+    assert any("OCL003" in line for line in render(built, lint=result).splitlines())
 
 
 def test_a_prompt_with_backticks_stays_inside_its_block():
