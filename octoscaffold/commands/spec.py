@@ -40,8 +40,8 @@ def schema_command() -> None:
 @catalog_option
 def check_command(spec_file: Path, catalogs: tuple[Path, ...]) -> None:
     """Check a spec file exactly as `render` would: valid fields, a known
-    template, valid parameters, and a project that renders and passes the
-    checks. Nothing is written.
+    template, valid parameters, and a project that renders and lints without
+    an error. Nothing is written.
 
     \b
     Example:
