@@ -69,7 +69,7 @@ _NODE_FENCED = re.compile(rf"^==\s*(?P<status>{_STATUS_WORDS}):\s*(?P<name>.*?)\
 _NODE_PLAIN = re.compile(rf"^(?P<status>{_STATUS_WORDS}):\s+(?P<name>\S.*)$", re.IGNORECASE)
 # "16:05:22   Error    |   text", "2024-03-01 16:05:22.123 +10:00  Info |", "[16:05:22] Warning |"
 _TIME = r"\[?(?:\d{4}-\d\d-\d\d[T ])?\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d+)?(?:\s?[AaPp][Mm])?(?:\s?(?:Z|[+-]\d\d:?\d\d))?\]?"
-_TREE = re.compile(rf"^[ \t]*(?P<time>{_TIME})?[ \t]*(?P<level>[A-Za-z]{{3,11}})?[ \t]*\|(?P<body>.*)$")
+_TREE = re.compile(rf"^[ \t]*({_TIME})?[ \t]*([A-Za-z]{{3,11}})?[ \t]*\|( *)(.*)$")
 _HEADER = re.compile(r"^\s*(?P<key>[A-Z][A-Za-z ]{1,24}?)\s*:\s*(?P<value>.*?)\s*$")
 # A plain line that says its own level: "ERROR: ...", "2024-03-01T10:00:00Z [warn] ..."
 _PLAIN_LEVEL = re.compile(
@@ -312,6 +312,8 @@ def parse_text(lines: Iterable[str]) -> TaskLog:
     count = nodes = 0
     plain = 0
     tree_match = _TREE.match
+    levels = LEVELS
+    quiet = ("Error", "Fatal", "Warning")
     for number, raw in enumerate(lines, 1):
         count = number
         if in_header:
@@ -324,11 +326,13 @@ def parse_text(lines: Iterable[str]) -> TaskLog:
                     continue
             in_header = False
         match = tree_match(raw) if "|" in raw else None
+        level = ""
         if match is not None:
-            level_word = match["level"]
-            level = LEVELS.get(level_word.lower(), "") if level_word else ""
-            if level_word and not level:
-                match = None  # "word |": a pipe inside a message, not the tree
+            time, level_word, spaces, text = match.groups()
+            if level_word:
+                level = levels.get(level_word.lower(), "")
+                if not level:
+                    match = None  # "word |": a pipe inside a message, not the tree
         if match is None:
             plain += 1
             text = raw.strip()
@@ -336,22 +340,20 @@ def parse_text(lines: Iterable[str]) -> TaskLog:
                 blank_before = True
                 continue
             found = _PLAIN_LEVEL.match(text)
-            line = Line(number, LEVELS.get(found["level"].lower(), "") if found else "", "", text)
+            line = Line(number, levels.get(found["level"].lower(), "") if found else "", "", text)
             stack[-1][1].add(line)
             blank_before = False
             continue
-        body = match["body"]
-        text = body.strip()
+        text = text.rstrip()
         if not text:
             blank_before = True
             continue
-        indent = len(body) - len(body.lstrip(" "))
-        time = match["time"] or ""
+        indent = len(spaces)
+        while len(stack) > 1 and stack[-1][0] >= indent:
+            stack.pop()  # back out of activities this line is not inside
         if not time and not level:
             header = _NODE_FENCED.match(text) or (_NODE_PLAIN.match(text) if blank_before else None)
             if header is not None:
-                while len(stack) > 1 and stack[-1][0] >= indent:
-                    stack.pop()
                 parent = stack[-1][1]
                 status = STATUSES.get(header["status"].lower(), "Unknown")
                 if nodes >= MAX_NODES:
@@ -364,10 +366,19 @@ def parse_text(lines: Iterable[str]) -> TaskLog:
                 stack.append((indent, node))
                 blank_before = False
                 continue
-        while len(stack) > 1 and stack[-1][0] >= indent:
-            stack.pop()
-        stack[-1][1].add(Line(number, level, time.strip("[]"), text))
         blank_before = False
+        node = stack[-1][1]
+        if time:
+            time = time.strip("[]")
+        if node.ok and level not in quiet:
+            # The common case, kept cheap: a routine line of an activity that went well.
+            node.lines += 1
+            if time:
+                if not node.first_time:
+                    node.first_time = time
+                node.last_time = time
+            continue
+        node.add(Line(number, level, time or "", text))
     log.lines = count
     log.format = "raw" if nodes else "text"
     if not log.header:
