@@ -12,6 +12,11 @@ byte a second is cut off like one that says nothing), and `deadline` for everyth
 does in one command, waits between retries included. A request that timed out against a local
 server is not sent again: that server would still be busy with it, and a retry queues behind.
 
+Retries are this module's, with the SDK's turned off (`max_retries=0`): there is one loop, not
+two. The SDK's own could not keep the command's deadline across waits, would retry a timed-out
+request to a local server (which is still busy with it), would wait out any `Retry-After` however
+long, and could not tell a server that rejects `json_schema` with a 500 from a failing one.
+
 `openai` and `httpx` are imported only here, and only when a request is made.
 """
 
