@@ -263,7 +263,7 @@ def _read(chunks: Iterator[bytes], shown: str) -> TaskLog:
     else:
         log = parse_text(_lines([first], chunks))
     log.source = shown
-    if not log.lines and not log.header and not log.task:
+    if not log.top.lines and not log.top.children and not log.header and not log.task:
         raise UserError(f"{shown}: the log is empty", hint="download the raw log from the task page (Task log > Raw)")
     return log
 
