@@ -144,8 +144,10 @@ def _markdown(diagnosis: Diagnosis, crosschecks: list[dict[str, Any]], explanati
         out.append(f"**{_md(diagnosis.task_name)}**" + (f" ({_md(diagnosis.duration)})" if diagnosis.duration else ""))
         out.append("")
     out.append(f"**{HEADLINES[diagnosis.outcome]}**")
-    out.append("")
-    out.extend(f"- {_md(line)}" for line in _where(diagnosis))
+    where = _where(diagnosis)
+    if where:
+        out.append("")
+        out.extend(f"- {_md(line)}" for line in where)
     cause = diagnosis.cause
     if diagnosis.failed or diagnosis.outcome == "unknown":
         out.append("")
