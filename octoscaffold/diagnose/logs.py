@@ -70,7 +70,8 @@ _NODE_PLAIN = re.compile(rf"^(?P<status>{_STATUS_WORDS}):\s+(?P<name>\S.*)$", re
 # "16:05:22   Error    |   text", "2024-03-01 16:05:22.123 +10:00  Info |", "[16:05:22] Warning |"
 _TIME = r"\[?(?:\d{4}-\d\d-\d\d[T ])?\d{1,2}:\d\d(?::\d\d)?(?:[.,]\d+)?(?:\s?[AaPp][Mm])?(?:\s?(?:Z|[+-]\d\d:?\d\d))?\]?"
 _TREE = re.compile(rf"^[ \t]*({_TIME})?[ \t]*([A-Za-z]{{3,11}})?[ \t]*\|( *)(.*)$")
-_HEADER = re.compile(r"^\s*(?P<key>[A-Z][A-Za-z ]{1,24}?)\s*:\s*(?P<value>.*?)\s*$")
+# The raw log's header: "Task ID:", "Task status:", "Related IDs:", "Server version:", ...
+_HEADER = re.compile(r"^\s*(?P<key>(?:Task|Server|Related) [A-Za-z ]{1,20}?)\s*:\s*(?P<value>.*?)\s*$")
 # A plain line that says its own level: "ERROR: ...", "2024-03-01T10:00:00Z [warn] ..."
 _PLAIN_LEVEL = re.compile(
     rf"^\s*(?:{_TIME}\s*)?[\[(]?(?P<level>error|fatal|warn(?:ing)?|info|verbose|debug)[\])]?(?:\s*[:|-]|\s)", re.IGNORECASE
@@ -250,13 +251,14 @@ def _read(chunks: Iterator[bytes], shown: str) -> TaskLog:
             break
     start = first.lstrip()[:1]
     if start in (b"{", b"["):
-        data = first
+        parts, size = [first], len(first)
         for chunk in chunks:
-            data += chunk
-            if len(data) > MAX_JSON_BYTES:
+            parts.append(chunk)
+            size += len(chunk)
+            if size > MAX_JSON_BYTES:
                 raise UserError(f"{shown}: the task JSON is over {MAX_JSON_BYTES:,} bytes; download the raw log instead")
         try:
-            document = json.loads(data.decode("utf-8-sig"))
+            document = json.loads(b"".join(parts).decode("utf-8-sig"))
         except (ValueError, RecursionError) as problem:
             raise UserError(f"{shown}: starts like JSON but is not valid JSON ({_short(problem)})") from None
         log = parse_json(document)
