@@ -45,7 +45,8 @@ def diagnose(log: Path | None, server: str | None, task: str | None, space: str 
       octoscaffold diagnose task.log --project .octopus/my-app --format markdown
     """
     from octoscaffold.diagnose.analyze import diagnose as run
-    from octoscaffold.diagnose.logs import parse_text, read_log
+    from octoscaffold.diagnose.logs import read_chunks, read_log
+    from octoscaffold.inputs import printable
     from octoscaffold.diagnose.report import render
     from octoscaffold.diagnose.signatures import load_signatures
     from octoscaffold.errors import UserError
@@ -59,10 +60,9 @@ def diagnose(log: Path | None, server: str | None, task: str | None, space: str 
     if task is not None:
         from octoscaffold.diagnose.live import fetch, parse_target
 
-        raw, resource = fetch(parse_target(task), server=server, space=space)
-        parsed = parse_text(line.rstrip("\r") for line in raw.split("\n"))
+        chunks, resource = fetch(parse_target(task), server=server, space=space)
+        parsed = read_chunks(chunks, printable(task))
         parsed.task = resource
-        parsed.source = task
     else:
         parsed = read_log(log)
     diagnosis = run(parsed, catalog)

@@ -13,6 +13,7 @@ Routes (Octopus REST API):
 from __future__ import annotations
 
 import re
+from typing import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -51,12 +52,14 @@ def parse_target(value: str) -> Target:
     return Target(kind, f"{kind}-{found['number']}", server, space.group(1) if space else None)
 
 
-def fetch(target: Target, *, server: str | None, space: str | None, transport=None) -> tuple[str, dict]:
-    """The raw log text and the task resource. OctopusError (exit 3) when the server fails."""
+def fetch(target: Target, *, server: str | None, space: str | None, transport=None) -> tuple[Iterator[bytes], dict]:
+    """The raw log (its bytes as they arrive, so a log of any size keeps memory flat) and the
+    task resource. OctopusError (exit 3) when the server fails."""
     from octoscaffold.octopus.client import Octopus, octopus_settings
 
     settings = octopus_settings(url=server or target.server, space=space or target.space)
-    with Octopus(settings, transport=transport) as octopus:
+    octopus = Octopus(settings, transport=transport)
+    try:
         task_id = target.id
         if target.kind != "ServerTasks":
             route = "deployments" if target.kind == "Deployments" else "runbookRuns"
@@ -65,5 +68,15 @@ def fetch(target: Target, *, server: str | None, space: str | None, transport=No
             if not _ID.fullmatch(task_id):
                 raise UserError(f"{target.id} has no task id on {settings.url}")
         task = octopus.get(f"/api/tasks/{task_id}") or {}
-        raw = octopus.request("GET", f"/api/tasks/{task_id}/raw", raw=True)
-    return raw, task if isinstance(task, dict) else {}
+    except BaseException:
+        octopus.close()
+        raise
+    return _streamed(octopus, f"/api/tasks/{task_id}/raw"), task if isinstance(task, dict) else {}
+
+
+def _streamed(octopus, path: str) -> Iterator[bytes]:
+    """The log's chunks; the client is closed once they are read (or reading stops)."""
+    try:
+        yield from octopus.stream(path)
+    finally:
+        octopus.close()

@@ -228,6 +228,21 @@ def read_log(source: str | Path, *, stdin: IO[bytes] | None = None) -> TaskLog:
             os.close(handle)
 
 
+def read_chunks(chunks: Iterable[bytes], shown: str) -> TaskLog:
+    """A log from its bytes as they arrive (a server's answer), raw text or details JSON, with
+    the limits of a log read from a file."""
+    return _read(_limited(iter(chunks), shown), shown)
+
+
+def _limited(chunks: Iterator[bytes], shown: str) -> Iterator[bytes]:
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_LOG_BYTES:
+            raise UserError(f"{shown}: the log is over {MAX_LOG_BYTES:,} bytes; at most {MAX_LOG_BYTES:,} are read")
+        yield chunk
+
+
 def _chunks(stream: IO[bytes], shown: str) -> Iterator[bytes]:
     size = 0
     while True:

@@ -18,7 +18,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from octoscaffold.errors import ExternalError, UserError
 from octoscaffold.inputs import printable
@@ -26,6 +26,8 @@ from octoscaffold.inputs import printable
 API_KEY_HEADER = "X-Octopus-ApiKey"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_RESPONSE = 64 * 1024 * 1024  # bytes of one JSON answer
+MAX_STREAM = 2_000_000_000  # bytes of a streamed answer (a task log)
+BODY_TIMEOUTS = 4  # an answer must arrive whole within this many request timeouts
 MAX_RETRY_AFTER = 10.0  # seconds
 
 
@@ -111,14 +113,21 @@ class Octopus:
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                 body: Any = None, raw: bool = False) -> Any:
-        """JSON of the answer (or its text with `raw`); an OctopusError in one line otherwise."""
+        """JSON of the answer (or its text with `raw`); an OctopusError in one line otherwise.
+        The answer is read as it arrives: at most MAX_RESPONSE bytes, within BODY_TIMEOUTS times
+        the request timeout in all (a server that trickles bytes is cut off too)."""
         import httpx
 
         attempts = 1 + (self.settings.retries if method == "GET" else 0)
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = self._client.request(method, path, params=params, json=body)
+                with self._client.stream(method, path, params=params, json=body) as response:
+                    if response.status_code in RETRY_STATUSES and not last:
+                        wait = _retry_after(response, attempt)
+                    else:
+                        content = self._body(method, path, response, MAX_RESPONSE)
+                        return self._answer(method, path, response, content, raw)
             except httpx.TimeoutException:
                 if last:
                     raise OctopusError(f"{method} {path}: no answer within {self.settings.timeout:g} s") from None
@@ -128,11 +137,28 @@ class Octopus:
                     raise OctopusError(f"{method} {path}: cannot reach {self.settings.url} ({printable(error)})") from None
                 time.sleep(min(0.5 * 2**attempt, 2.0))
                 continue
-            if response.status_code in RETRY_STATUSES and not last:
-                time.sleep(_retry_after(response, attempt))
-                continue
-            return self._answer(method, path, response, raw)
+            time.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def stream(self, path: str, *, limit: int = MAX_STREAM) -> Iterator[bytes]:
+        """The body of a GET as it arrives, in chunks (for task logs of any size: memory stays
+        flat). Errors as for `request`; not retried once bytes have been handed on."""
+        import httpx
+
+        try:
+            with self._client.stream("GET", path) as response:
+                if response.status_code >= 300:
+                    self._answer("GET", path, response, self._body("GET", path, response, MAX_RESPONSE), True)
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise OctopusError(f"GET {path}: the answer is over {limit:,} bytes")
+                    yield chunk
+        except httpx.TimeoutException:
+            raise OctopusError(f"GET {path}: no answer within {self.settings.timeout:g} s") from None
+        except httpx.HTTPError as error:
+            raise OctopusError(f"GET {path}: cannot reach {self.settings.url} ({printable(error)})") from None
 
     def get(self, path: str, **params: Any) -> Any:
         return self.request("GET", path, params=params or None)
@@ -143,14 +169,27 @@ class Octopus:
     def put(self, path: str, body: Any) -> Any:
         return self.request("PUT", path, body=body)
 
-    def _answer(self, method: str, path: str, response, raw: bool) -> Any:
+    def _body(self, method: str, path: str, response, limit: int) -> bytes:
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > limit:
+            raise OctopusError(f"{method} {path}: the answer is over {limit:,} bytes", status=response.status_code)
+        deadline = time.monotonic() + BODY_TIMEOUTS * self.settings.timeout
+        parts, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise OctopusError(f"{method} {path}: the answer is over {limit:,} bytes", status=response.status_code)
+            if time.monotonic() > deadline:
+                raise OctopusError(f"{method} {path}: the answer kept arriving for over "
+                                   f"{BODY_TIMEOUTS * self.settings.timeout:g} s", status=response.status_code)
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def _answer(self, method: str, path: str, response, content: bytes, raw: bool) -> Any:
         status = response.status_code
         if 300 <= status < 400:
             raise OctopusError(f"{method} {path}: the server redirected ({status}); give its final address as the URL",
                                status=status)
-        content = response.content
-        if len(content) > MAX_RESPONSE:
-            raise OctopusError(f"{method} {path}: the answer is over {MAX_RESPONSE:,} bytes", status=status)
         if status >= 400:
             raise OctopusError(f"{method} {path}: {status} {_message(content) or response.reason_phrase}",
                                status=status, hint=_hint(status))

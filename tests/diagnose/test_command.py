@@ -127,6 +127,22 @@ def test_live_task_by_id_with_server_flag(octopus, monkeypatch):
     assert result.exit_code == 0 and "did not fail" in result.output
 
 
+def test_a_live_log_larger_than_any_json_answer_is_streamed(octopus, monkeypatch):
+    """The raw log is read as it arrives (not into one answer, which the client caps at 64 MB)."""
+    from octoscaffold.octopus.client import MAX_RESPONSE
+
+    octopus.add_task("ServerTasks-3001", "helm-stuck.log")
+    noise = "09:14:08   Verbose  |       Waiting for the release lock to clear, polling again\n"
+    text = octopus.raw["ServerTasks-3001"]
+    at = text.index("09:14:09")
+    octopus.raw["ServerTasks-3001"] = text[:at] + noise * (MAX_RESPONSE // len(noise) + 1000) + text[at:]
+    assert len(octopus.raw["ServerTasks-3001"]) > MAX_RESPONSE
+    monkeypatch.setenv("OCTOPUS_API_KEY", API_KEY)
+    result = run("--server", octopus.url, "--task", "ServerTasks-3001")
+    assert result.exit_code == 1, result.output[-2000:]
+    assert "helm-release-stuck" in result.output
+
+
 def test_live_wrong_key_and_unreachable_exit_3(octopus, monkeypatch, tmp_path):
     octopus.add_task("ServerTasks-7", "success.log")
     monkeypatch.setenv("OCTOPUS_API_KEY", "API-WRONG")
