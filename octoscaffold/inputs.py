@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 
 MAX_BYTES = 1_000_000  # a spec, manifest, settings file or template
@@ -36,12 +36,14 @@ def _user_error() -> type[Exception]:
     return UserError
 
 
-def read_bytes(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: type[Exception] | None = None) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes, or `error` in one line.
+def iter_chunks(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: type[Exception] | None = None,
+                size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of a regular file of at most `limit` bytes, in chunks as they are read (memory
+    stays flat however large the file), or `error` in one line.
 
     Opened without blocking, so a FIFO or a device is refused instead of hanging; the size is
     checked before reading and again while reading (a file may grow). `error` is the class
-    raised (default: UserError)."""
+    raised (default: UserError). Problems with the file itself are raised at the first chunk."""
     error = error or _user_error()
     shown = printable(path)
     a = "an" if what[:1].lower() in "aeiou" else "a"
@@ -63,20 +65,25 @@ def read_bytes(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: ty
             raise error(f"{shown}: not a regular file (a pipe or a device cannot be {a} {what})")
         if info.st_size > limit:
             raise error(f"{shown}: the {what} is {info.st_size:,} bytes; at most {limit:,} are read")
-        chunks, size = [], 0
+        total = 0
         while True:
-            chunk = os.read(handle, 1 << 20)
+            try:
+                chunk = os.read(handle, size)
+            except OSError as problem:
+                raise error(f"{shown}: cannot read the {what} ({problem.strerror or problem})") from None
             if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
+                return
+            total += len(chunk)
+            if total > limit:
                 raise error(f"{shown}: the {what} is over {limit:,} bytes; at most {limit:,} are read")
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError as problem:
-        raise error(f"{shown}: cannot read the {what} ({problem.strerror or problem})") from None
+            yield chunk
     finally:
         os.close(handle)
+
+
+def read_bytes(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: type[Exception] | None = None) -> bytes:
+    """The whole of a regular file of at most `limit` bytes (see iter_chunks), or `error`."""
+    return b"".join(iter_chunks(path, what, limit=limit, error=error))
 
 
 def read_text(path: Path | str, what: str, *, limit: int = MAX_BYTES, error: type[Exception] | None = None) -> str:

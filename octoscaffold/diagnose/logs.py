@@ -19,9 +19,7 @@ and last lines; nothing else. So memory stays flat however long the log is.
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,31 +199,10 @@ def read_log(source: str | Path, *, stdin: IO[bytes] | None = None) -> TaskLog:
         if stream.isatty():
             raise UserError("no log on standard input", hint="pipe a task log in, or name the file")
         return _read(_chunks(stream, "standard input"), "standard input")
-    shown = printable(source)
-    try:
-        handle = os.open(source, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise UserError(f"{shown}: no such log file") from None
-    except IsADirectoryError:
-        raise UserError(f"{shown}: is a folder, not a log file") from None
-    except OSError as problem:
-        raise UserError(f"{shown}: cannot read the log ({problem.strerror or problem})") from None
-    except (ValueError, UnicodeError):
-        raise UserError(f"{shown}: not a usable file name") from None
-    try:
-        info = os.fstat(handle)
-        if stat.S_ISDIR(info.st_mode):
-            raise UserError(f"{shown}: is a folder, not a log file")
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"{shown}: not a regular file (a pipe or a device cannot be read as a log; use - for stdin)")
-        if info.st_size > MAX_LOG_BYTES:
-            raise UserError(f"{shown}: the log is {info.st_size:,} bytes; at most {MAX_LOG_BYTES:,} are read")
-        with os.fdopen(handle, "rb", closefd=True) as stream:
-            handle = -1
-            return _read(_chunks(stream, shown), shown)
-    finally:
-        if handle >= 0:
-            os.close(handle)
+    from octoscaffold.inputs import iter_chunks
+
+    # The file's checks (a regular file, not a pipe; its size) are those of every user file.
+    return _read(iter_chunks(source, "log file", limit=MAX_LOG_BYTES), printable(source))
 
 
 def read_chunks(chunks: Iterable[bytes], shown: str) -> TaskLog:
@@ -244,18 +221,17 @@ def _limited(chunks: Iterator[bytes], shown: str) -> Iterator[bytes]:
 
 
 def _chunks(stream: IO[bytes], shown: str) -> Iterator[bytes]:
-    size = 0
-    while True:
-        try:
-            chunk = stream.read(1 << 20)
-        except OSError as problem:
-            raise UserError(f"{shown}: cannot read the log ({problem.strerror or problem})") from None
-        if not chunk:
-            return
-        size += len(chunk)
-        if size > MAX_LOG_BYTES:
-            raise UserError(f"{shown}: the log is over {MAX_LOG_BYTES:,} bytes; at most {MAX_LOG_BYTES:,} are read")
-        yield chunk
+    def pieces() -> Iterator[bytes]:
+        while True:
+            try:
+                chunk = stream.read(1 << 20)
+            except OSError as problem:
+                raise UserError(f"{shown}: cannot read the log ({problem.strerror or problem})") from None
+            if not chunk:
+                return
+            yield chunk
+
+    return _limited(pieces(), shown)
 
 
 def _read(chunks: Iterator[bytes], shown: str) -> TaskLog:
