@@ -43,9 +43,35 @@ def test_builtin_catalog_covers_the_areas():
     ("Stack api is in UPDATE_ROLLBACK_FAILED state and can not be updated.", "cloudformation-rollback-state"),
     ("FAIL - Application already exists at path [/shop]", "tomcat-manager-fail"),
     ("liquibase: Validation Failed: 1 change sets check sum", "migration-checksum-mismatch"),
+    # Real messages (Calamari, AWS, Kudu, Helm, SQL Server, PostgreSQL, kustomize, Windows):
+    ("The drive containing the directory 'D:\\Apps' on machine 'WEB01' does not have enough free disk space "
+     "available for this operation to proceed.", "disk-full"),
+    ("SEVERE: TOMCAT-DEPLOY-ERROR-0007: A HTTP return code indicated that the login failed due to invalid group "
+     "membership.", "tomcat-manager-unauthorized"),
+    ("InvalidParameterValueException: Unzipped size must be smaller than 262144000 bytes", "lambda-package-too-large"),
+    ("Resource handler returned message: \"The runtime parameter of nodejs14.x is no longer supported for creating or "
+     "updating AWS Lambda functions.", "lambda-runtime-deprecated"),
+    ("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed",
+     "ecs-task-secrets"),
+    ("Error: template: orders/templates/deployment.yaml:40:28: executing \"orders/templates/deployment.yaml\" at "
+     "<.Values.resources.limits.memory>: nil pointer evaluating interface {}.memory", "helm-values-missing"),
+    ("Error: accumulating resources: accumulation err='accumulating resources from 'hpa.yaml'", "kustomize-build-failed"),
+    ("System.Data.SqlClient.SqlException (0x80131904): Invalid column name 'TenantKey'.", "sql-error"),
+    ('ERROR: relation "billing.invoice_lines" does not exist', "sql-error"),
+    ("The Scheduler service did not start due to a logon failure.", "windows-service-logon"),
+    ("Failed to download package Fabrikam.Web v1.2.3 from feed: 'ProGet'. 503 Service Unavailable", "feed-unavailable"),
+    ("There is a deployment currently in progress. Please try again when it completes.", "azure-deployment-in-progress"),
 ])
 def test_messages_found_by_their_signature(text, wanted):
     assert CATALOG.get(wanted).match(text) is not None
+
+
+@pytest.mark.parametrize("text, not_wanted", [
+    # Helm prints UPGRADE FAILED in capitals; a database tool's "Upgrade failed" is not Helm.
+    ("Upgrade failed due to an unexpected exception:", "helm-upgrade-failed"),
+])
+def test_close_messages_of_other_tools_are_not_taken(text, not_wanted):
+    assert CATALOG.get(not_wanted).match(text) is None
 
 
 def test_placeholders_filled_from_the_match():
