@@ -54,7 +54,7 @@ class ConfinedLoader(FileSystemLoader):
                 raise TemplateNotFound(template)
             source = read_text(filename, "template file", error=TemplateError)
             mtime = os.path.getmtime(filename)
-            return source, os.path.normpath(filename), lambda: _unchanged(filename, mtime)
+            return source, os.path.normpath(filename), lambda path=filename, stamp=mtime: _unchanged(path, stamp)
         raise TemplateNotFound(template)
 
 

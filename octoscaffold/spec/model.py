@@ -81,7 +81,7 @@ def _names(values: list[str], what: str) -> list[str]:
     if any(not s for s in slugs):
         raise ValueError(f"{what} names need at least one letter or digit")
     counts = Counter(slugs)
-    duplicates = sorted({v for v, s in zip(cleaned, slugs) if counts[s] > 1})
+    duplicates = sorted({v for v, s in zip(cleaned, slugs, strict=True) if counts[s] > 1})
     if duplicates:
         raise ValueError(f"{what} names must be distinct: {', '.join(duplicates)}")
     return cleaned
@@ -130,6 +130,7 @@ class Lifecycle(_Model):
         max_length=MAX_ITEMS,
         description="Environment names in promotion order; the policy fills the default.",
     )
+    retention: Retention | None = Field(None, description="Release retention the lifecycle should have.")
 
     @field_validator("environments")
     @classmethod
@@ -161,9 +162,44 @@ class Approval(_Model):
     team: str | None = Field(None, description="Slug of the team responsible for approving.")
 
 
+SbomSource = Literal["package", "image", "none"]
+NotificationChannel = Literal["none", "email", "slack", "teams"]
+
+
 class SecurityScan(_Model):
     enabled: bool = True
     environment: str = Field("Security", min_length=1)
+    sbom: SbomSource = Field(
+        "package",
+        description="What is scanned: `package` the CycloneDX SBOM package of each release, `image` the "
+        "deployed container image, `none` nothing (no scan step; the practice is off).",
+    )
+    scanner_image: str | None = Field(
+        None, min_length=1, max_length=MAX_NAME, description="Container image of the scanner (Trivy); default: the script's own."
+    )
+
+    @field_validator("scanner_image")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        # It goes into a shell command: only the characters of an image reference.
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/:@-]*", value):
+            raise ValueError(f"{value!r} is not a container image reference, e.g. ghcr.io/aquasecurity/trivy:0.58.1")
+        return value
+
+    @property
+    def active(self) -> bool:
+        """A scan step (and the Security environment) is made: enabled, with something to scan."""
+        return self.enabled and self.sbom != "none"
+
+
+class Notification(_Model):
+    channel: NotificationChannel = Field("none", description="Where a failed deployment is reported; `none`: nowhere.")
+    to: list[str] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Email addresses (channel `email`)."
+    )
+    teams: list[str] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Slugs of Octopus teams to email (channel `email`)."
+    )
 
 
 class Runbook(_Model):
@@ -187,15 +223,58 @@ class Variable(_Model):
     description: str = ""
 
 
+class DonorPackage(_Model):
+    step: str = Field(min_length=1, max_length=MAX_NAME, description="Slug of the step that references the package.")
+    package: str = Field("", max_length=MAX_NAME, description="Name of the package reference; empty for the step's primary package.")
+
+
 class Versioning(_Model):
     strategy: Literal["date", "semantic"] = "date"
     template: str | None = Field(None, description="Release version template; from the strategy.")
+    donor_package: DonorPackage | None = Field(
+        None, description="Release versions from a package of the release instead of a template."
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Versioning":
+        if self.donor_package is not None and self.template is not None:
+            raise ValueError("give versioning.template or versioning.donor_package, not both")
+        return self
+
+
+class Retention(_Model):
+    releases: int = Field(ge=1, le=10_000, description="Releases kept in each non-production phase.")
+    production_days: int = Field(ge=1, le=10_000, description="Days releases are kept in production phases.")
+
+
+class Channel(_Model):
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    lifecycle: str | None = Field(None, description="Lifecycle of the channel; default: the project's.")
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _named(value, "channel")
 
 
 class Settings(_Model):
     guided_failure_mode: GuidedFailureMode = "EnvironmentDefault"
     worker_pool: str = Field("hosted-ubuntu", description="Slug of the worker pool for worker steps.")
     schema_version: int = Field(9, ge=1, le=1000, description="OCL schema version written to the project.")
+    accounts: dict[str, dict[Literal["nonproduction", "production"], str]] = Field(
+        default_factory=dict,
+        max_length=10,
+        description="Account slugs per cloud (`aws`, `azure`, `gcp`) and environment class; default `<cloud>-<class>`.",
+    )
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, value: dict) -> dict:
+        unknown = sorted(set(value) - {"aws", "azure", "gcp"})
+        if unknown:
+            raise ValueError(f"unknown cloud {unknown[0]!r} (known: aws, azure, gcp)")
+        return value
 
 
 class Git(_Model):
@@ -242,6 +321,8 @@ class ProjectSpec(_Model):
     tenancy: Tenancy = Field(default_factory=Tenancy)
     approval: Approval = Field(default_factory=Approval)
     security_scan: SecurityScan = Field(default_factory=SecurityScan)
+    notification: Notification = Field(default_factory=Notification)
+    channels: list[Channel] = Field(default_factory=list, max_length=MAX_ITEMS, description="Release channels the project needs.")
     runbooks: list[Runbook] | None = Field(
         None, max_length=MAX_ITEMS, description="Runbooks; omitted means the template's own, [] means none."
     )
@@ -254,6 +335,11 @@ class ProjectSpec(_Model):
         default_factory=list, description="Best-practice defaults as applied (written by the policy)."
     )
     warnings: list[str] = Field(default_factory=list, description="Parts of the prompt not understood.")
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=MAX_ITEMS,
+        description="Where values not written in the prompt came from: field path → settings file (organisation defaults).",
+    )
     files: dict[str, str] = Field(
         default_factory=dict,
         max_length=10 * MAX_ITEMS,
