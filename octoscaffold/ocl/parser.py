@@ -40,6 +40,10 @@ _QUOTED = re.compile(r'"([^"\\\n\r]*(?:\\.[^"\\\n\r]*)*)"')
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"'}
 _SCALAR = re.compile(r"(?:(-?[0-9]+(?:\.[0-9]+)?)|(true|false|null))(?![\w.])")
+# The same without the look-ahead: Octopus's parser reads the longest literal it can and lets the next
+# statement start right after it (`a = 1b = 2` is a = 1 and b = 2), so a value followed directly by
+# more text is only an error when that text is not a statement (`a = 1e6` is refused).
+_SCALAR_PREFIX = re.compile(r"(?:(-?[0-9]+(?:\.[0-9]+)?)|(true|false|null))")
 _HEREDOC_OPEN = re.compile("<<(-?)([^" + re.escape(WHITESPACE_CHARS) + "]*)" + _SPACE + "*")
 
 MAX_DEPTH = 100  # blocks inside blocks; Octopus's own files nest at most 5 deep
@@ -193,28 +197,43 @@ class _Parser:
                 self.line_start = self.text.rfind("\n", pos, end) + 1
         return end
 
-    def end_of_line(self, pos: int, what: str) -> int:
-        """After a statement only whitespace may follow on its line."""
-        start = pos
-        pos = _SP.match(self.text, pos).end()
-        if pos < self.n and self.text[pos] != "\n":
-            raise self.error(f"unexpected {_describe(self.text[pos])} after {what}; expected a new line{self.cr_hint(start, pos)}", pos)
-        return pos
-
     def cr_hint(self, start: int, end: int) -> str:
         """For a file with old Mac line ends: a CR alone ends no line in OCL."""
         if "\r" in self.text[start:end]:
             return " (a CR alone does not end a line: OCL lines end in LF or CRLF; convert the line endings)"
         return ""
 
+    def follow_error(self, pos: int, last_end: int, last_start: int, what: str, message: str, at: int) -> OclSyntaxError:
+        """The error for text at `pos` that is not a statement (or entry): `message` at `at`, unless
+        it follows the previous statement on the same line (which ended at `last_end`; its value
+        started at `last_start`, -1 after a '}'). Then a number or keyword directly followed by it
+        is reported as the bad value it was meant to be (`a = 1e6`), and anything else as text
+        after that statement."""
+        text = self.text
+        if last_end < 0 or "\n" in text[last_end:pos]:
+            return self.error(message, at)
+        if pos == last_end and last_start >= 0 and _SCALAR_PREFIX.match(text, last_start):
+            return self.error(self.bad_value(last_start), last_start)
+        if message.startswith("comments"):
+            return self.error(message, at)
+        word = _NAME.match(text, pos)
+        shown = repr(word.group()) if word is not None else _describe(text[pos : pos + 1])
+        previous = "the value" if last_start >= 0 else "'}'"
+        return self.error(
+            f"unexpected {shown} after {previous}; expected a new line or another {what}{self.cr_hint(last_end, pos)}", pos
+        )
+
     # -- document and blocks ---------------------------------------------------------------
 
     def document(self) -> Document:
+        """Statements as Octopus's parser reads them: each may follow the previous one on the same
+        line (after a value or a '}'), separated by whitespace or by nothing at all."""
         text, n = self.text, self.n
         doc = Document([])
         body = doc.body
         open_blocks: list[Block] = []
         names = self.names
+        last_end = last_start = -1  # where the previous statement ended, where its value started
         pos = self.skip(0)
         while pos < n:
             ch = text[pos]
@@ -223,20 +242,22 @@ class _Parser:
                     raise self.error("unexpected '}': no block is open here", pos)
                 open_blocks.pop()
                 body = open_blocks[-1].body if open_blocks else doc.body
-                pos = self.end_of_line(pos + 1, "'}'")
+                pos += 1
+                last_end, last_start = pos, -1
             else:
                 match = _NAME.match(text, pos)
                 if match is None:
-                    raise self.error(self.bad_statement(pos), pos)
+                    raise self.follow_error(pos, last_end, last_start, "attribute or block", self.bad_statement(pos), pos)
                 name = names.setdefault(match.group(), match.group())
                 line, column = self.line, pos - self.line_start + 1
                 after = _SP.match(text, match.end()).end()
                 ch = text[after : after + 1]
                 if ch == "=":
-                    value, pos = self.value(_SP.match(text, after + 1).end(), True)
+                    last_start = _SP.match(text, after + 1).end()
+                    value, pos = self.value(last_start, True)
                     body.append(Attribute(name, value, line, column))
-                    pos = self.end_of_line(pos, "the value")
-                elif ch == '"' or ch == "{":
+                    last_end = pos
+                elif ch == '"' or ch == "{" or (ch == "\n" and self.brace_follows(after)):
                     block, pos, has_body = self.block_header(name, after, line, column)
                     body.append(block)
                     if has_body:
@@ -248,8 +269,14 @@ class _Parser:
                             )
                         open_blocks.append(block)
                         body = block.body
+                        last_end = -1
+                    else:
+                        last_end, last_start = pos, -1
                 else:
-                    raise self.error(f"expected '=' or a block after {name!r}, found {_describe(ch)}", after)
+                    raise self.follow_error(
+                        pos, last_end, last_start, "attribute or block",
+                        f"expected '=' or a block after {name!r}, found {_describe(ch)}", after,
+                    )
             pos = self.skip(pos)
         if open_blocks:
             block = open_blocks[-1]
@@ -259,6 +286,11 @@ class _Parser:
             )
         return doc
 
+    def brace_follows(self, pos: int) -> bool:
+        """Whether the next text after the whitespace (line breaks included) at `pos` is '{': Octopus
+        takes a block's '{' on a later line than its name and labels."""
+        return self.text.startswith("{", _WS.match(self.text, pos).end())
+
     def bad_statement(self, pos: int) -> str:
         ch = self.text[pos]
         if ch == "#" or self.text.startswith("//", pos) or self.text.startswith("/*", pos):
@@ -266,7 +298,8 @@ class _Parser:
         return f"unexpected {_describe(ch)}; expected an attribute, a block or '}}'"
 
     def block_header(self, name: str, pos: int, line: int, column: int) -> tuple[Block, int, bool]:
-        """Labels and '{' of a block; returns the block, where to go on, and whether a body follows."""
+        """Labels and '{' of a block; returns the block, where to go on (after the '{' line's
+        whitespace, or after the '}' of an empty block), and whether a body follows."""
         text = self.text
         labels: list[str] = []
         while text.startswith('"', pos):
@@ -274,13 +307,16 @@ class _Parser:
             labels.append(label)
             pos = _SP.match(text, pos).end()
         if not text.startswith("{", pos):
-            raise self.error(f"expected '{{' to open block {name!r}, found {_describe(text[pos : pos + 1])}", pos)
+            if not self.brace_follows(pos):  # labels stay on the name's line; only '{' may come later
+                raise self.error(f"expected '{{' to open block {name!r}, found {_describe(text[pos : pos + 1])}", pos)
+            pos = self.skip(pos)
         block = Block(name, labels, [], line, column)
-        pos = _SP.match(text, pos + 1).end()
+        start = pos + 1
+        pos = _SP.match(text, start).end()
         if text.startswith("}", pos):
-            return block, self.end_of_line(pos + 1, "'}'"), False
+            return block, pos + 1, False
         if pos < self.n and text[pos] != "\n":
-            raise self.error("a block's contents must start on a new line after '{'", pos)
+            raise self.error(f"a block's contents must start on a new line after '{{'{self.cr_hint(start, pos)}", pos)
         return block, pos, True
 
     # -- values --------------------------------------------------------------------------
@@ -301,7 +337,7 @@ class _Parser:
             if not dictionary_allowed:
                 raise self.error("dictionaries cannot be nested; a dictionary value must be a literal", pos)
             return self.dictionary(pos, line, column)
-        match = _SCALAR.match(text, pos)
+        match = _SCALAR.match(text, pos) or _SCALAR_PREFIX.match(text, pos)
         if match is None:
             raise self.error(self.bad_value(pos), pos)
         number = match.group(1)
@@ -420,9 +456,11 @@ class _Parser:
                 raise self.error(f"expected ',' or ']' in list, found {_describe(ch)}", pos)
 
     def dictionary(self, pos: int, line: int, column: int) -> tuple[Dictionary, int]:
+        """Entries are separated as statements are: by whitespace, line breaks or nothing at all."""
         text, n, names = self.text, self.n, self.names
         entries: list[Entry] = []
         seen: dict[str, int] = {}
+        last_end = last_start = -1
         pos += 1
         while True:
             pos = self.skip(pos)
@@ -441,15 +479,14 @@ class _Parser:
             after = _SP.match(text, after).end()
             if not text.startswith("=", after):
                 if ch != '"' and "=" in key:
-                    raise self.error("write dictionary entries as 'key = value', with a space before '='", pos)
-                raise self.error(f"expected '=' after key {key!r}, found {_describe(text[after : after + 1])}", after)
+                    message, at = "write dictionary entries as 'key = value', with a space before '='", pos
+                else:
+                    message, at = f"expected '=' after key {key!r}, found {_describe(text[after : after + 1])}", after
+                raise self.follow_error(pos, last_end, last_start, "entry", message, at)
             if key in seen:
                 raise self.error(f"duplicate key {key!r} in dictionary (first on line {seen[key]})", pos)
             seen[key] = key_line
-            value, pos = self.value(_SP.match(text, after + 1).end(), False)
+            last_start = _SP.match(text, after + 1).end()
+            value, pos = self.value(last_start, False)
+            last_end = pos
             entries.append(Entry(key, value, key_line, key_column))
-            start, pos = pos, _SP.match(text, pos).end()
-            if pos < n and text[pos] != "\n" and text[pos] != "}":
-                raise self.error(
-                    f"unexpected {_describe(text[pos])} after the value; expected a new line{self.cr_hint(start, pos)}", pos
-                )
