@@ -31,6 +31,8 @@ _EXPORTS = {
     "lint_paths": "engine",
     "lint_view": "engine",
     "config_for_spec": "generated",
+    "OffByChoice": "choices",
+    "apply_spec_choices": "choices",
     "SEVERITIES": "model",
     "Finding": "model",
     "Rule": "model",

@@ -146,6 +146,11 @@ def lint(
     config = load_config(config_path) if config_path is not None else LintConfig()
     config = config.with_flags(select=_split(select), ignore=_split(ignore), fail_on=fail_on)
     report = lint_paths(targets, config, jobs=jobs or os.cpu_count() or 1)
+    # A project octoscaffold generated keeps its spec in .octoscaffold/<slug>.yaml: practices it
+    # switched off are reported as off by choice, not as findings (octoscaffold.lint.choices).
+    from octoscaffold.lint.choices import apply_spec_choices
+
+    apply_spec_choices(report)
     if output is not None:
         write_report(output, render(report, fmt))
     else:

@@ -32,6 +32,20 @@ def _summary(report: LintReport) -> str:
     return text
 
 
+def _off_by_choice(report: LintReport) -> list:
+    """The practices the projects' stored specs switched off (octoscaffold.lint.choices)."""
+    return list(getattr(report, "off_by_choice", ()) or ())
+
+
+def _off_by_choice_lines(report: LintReport) -> list[str]:
+    lines = []
+    for item in _off_by_choice(report):
+        hidden = len(item.findings)
+        what = f"{hidden} finding{'s' if hidden != 1 else ''} of {', '.join(item.rules)} not counted" if hidden else f"{', '.join(item.rules)} not applied"
+        lines.append(f"off by choice: {item.label} in {printable(item.spec)}: {what}")
+    return lines
+
+
 def render_text(report: LintReport, *, colour: bool = False) -> str:
     """Grouped by file: the path once, then `line:col  severity  RULE  message` lines."""
     lines: list[str] = []
@@ -44,6 +58,7 @@ def render_text(report: LintReport, *, colour: bool = False) -> str:
             lines.append(f"  {finding.line}:{finding.column}\t{severity} {_paint(finding.rule, '2', colour)}  {printable(finding.message)}")
         lines.append("")
     lines.append(_summary(report) if report.findings else f"No findings in {len(report.files)} file{'s' if len(report.files) != 1 else ''}.")
+    lines += _off_by_choice_lines(report)
     return "\n".join(lines) + "\n"
 
 
@@ -54,6 +69,7 @@ def render_json(report: LintReport) -> str:
         "findings": [finding.to_dict() for finding in report.findings],
         "counts": report.counts(),
         "suppressed": report.suppressed,
+        "off_by_choice": [item.to_dict() for item in _off_by_choice(report)],
         "exit_code": report.exit_code,
     }
     return json.dumps(data, indent=2) + "\n"
@@ -87,8 +103,8 @@ def render_sarif(report: LintReport) -> str:
         }
         for rule_id in ids
     ]
-    results = [
-        {
+    def result(finding: Finding) -> dict:
+        return {
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
             "level": LEVEL[finding.severity],
@@ -102,8 +118,14 @@ def render_sarif(report: LintReport) -> str:
                 }
             ],
         }
-        for finding in report.findings
-    ]
+
+    results = [result(finding) for finding in report.findings]
+    # A practice the project's spec switched off: its findings are results suppressed outside the
+    # file ("external"), with the spec's switch as the justification, so code scanning shows them
+    # as dismissed rather than open.
+    for item in _off_by_choice(report):
+        for finding in item.findings:
+            results.append({**result(finding), "suppressions": [{"kind": "external", "justification": item.justification}]})
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -142,6 +164,7 @@ def render_github(report: LintReport) -> str:
         properties = f"file={_escape_property(path)},line={finding.line},col={finding.column},title={_escape_property(finding.rule)}"
         lines.append(f"::{GITHUB_COMMAND[finding.severity]} {properties}::{_escape_data(finding.message)}")
     lines.append(_summary(report) if report.findings else f"No findings in {len(report.files)} files.")
+    lines += [printable(line) for line in _off_by_choice_lines(report)]
     return "\n".join(lines) + "\n"
 
 

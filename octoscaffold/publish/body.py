@@ -19,6 +19,7 @@ class LintResult:
     available: bool
     findings: list[str]
     error: str = ""  # the linter is there but could not run
+    off_by_choice: tuple[str, ...] = ()  # practices the spec switched off: "security-scan (security_scan.enabled)"
 
 
 def title(scaffold) -> str:
@@ -38,8 +39,11 @@ def commit_message(scaffold) -> str:
 
 def lint_result(scaffold) -> LintResult:
     """The lint findings `build` made under the spec's own settings: a practice the spec
-    switched off is not reported, and nothing is linted twice."""
-    return LintResult(True, [str(finding) for finding in scaffold.findings])
+    switched off is not reported as a finding but named as off by choice, and nothing is linted
+    twice."""
+    from octoscaffold.lint.choices import off_by_choice_labels
+
+    return LintResult(True, [str(finding) for finding in scaffold.findings], off_by_choice=tuple(off_by_choice_labels(scaffold.spec)))
 
 
 # -- Mermaid ----------------------------------------------------------------------------------

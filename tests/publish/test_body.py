@@ -81,9 +81,11 @@ def test_the_body_reports_the_findings_of_the_spec_s_own_settings():
 
     built = scaffold.build(spec_from_data({"apiVersion": "octoscaffold/v1", "project": {"name": "Quiet"},
                                            "template": "aws-lambda", "security_scan": {"enabled": False}}))
-    assert body.lint_result(built) == body.LintResult(True, [])
+    assert body.lint_result(built) == body.LintResult(True, [], off_by_choice=("security-scan (security_scan.enabled)",))
     text = render(built, lint=body.lint_result(built))
     assert "No findings." in text and "PROC009" not in text
+    assert "- off by choice: security-scan (security_scan.enabled)" in text
+    assert "off by choice" not in render(built, lint=body.LintResult(True, []))
 
 
 def test_findings_of_a_generated_project_reach_the_body(tmp_path):
