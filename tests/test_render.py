@@ -65,7 +65,7 @@ def test_lambda_steps_exclude_security_and_scan_runs_everywhere(view):
         assert action.excluded_environments == ("security",)
         assert action.worker_pool_variable == "Project.WorkerPool"
         assert action.get_property("Octopus.Action.AwsAccount.Variable") == "Project.AWS.Account"
-        assert action.container.image.startswith("ghcr.io/octopusdeploylabs/aws-workertools")
+        assert action.container.image == "octopusdeploy/worker-tools:6.6.4-ubuntu.24.04"
     scan = actions[-1]
     assert view.deployment_process.steps[-1].slug == "scan-for-vulnerabilities"
     assert not scan.environments and not scan.excluded_environments
@@ -92,7 +92,7 @@ def test_variables_follow_project_component_name(view):
 
 def test_settings_have_versioning_and_schema(view):
     assert view.deployment_settings.versioning_strategy.template.startswith("#{Octopus.Date.Year}")
-    assert view.schema_version.version == 9
+    assert view.schema_version.version == 14
     (runbook,) = view.runbooks
     assert runbook.environments == ("development", "test")
     assert runbook.process.steps[0].actions[0].action_type == "Octopus.AwsDeleteCloudFormation"

@@ -55,6 +55,7 @@ class LintConfig:
     known_variables: tuple[str, ...] = ()
     environments: tuple[str, ...] = ()  # the lifecycle's environments, when known (ENV003)
     generic_tags: tuple[str, ...] | None = None
+    tenanted: bool | None = None  # the project deploys tenants (VAR007); None: as far as the OCL shows
     suppress: tuple[Suppression, ...] = ()
     root: Path | None = None  # folder the config came from; suppression paths are relative to it
     source: Path | None = None

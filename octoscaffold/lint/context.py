@@ -85,6 +85,7 @@ class Options:
     known_variables: frozenset[str] = frozenset()  # lower-case names defined outside variables.ocl
     environments: frozenset[str] | None = None  # slugs of the lifecycle's environments, when known
     generic_tags: frozenset[str] = frozenset({"web-server", "webserver", "web", "app", "server", "windows", "linux", "db", "database"})
+    tenanted: bool | None = None  # the project's tenanted deployment mode, when known (it is not in OCL)
 
 
 @dataclass

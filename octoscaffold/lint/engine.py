@@ -91,6 +91,7 @@ def _options(config: LintConfig) -> Options:
         options.environments = frozenset(slugify(name) for name in config.environments)
     if config.generic_tags is not None:
         options.generic_tags = frozenset(tag.lower() for tag in config.generic_tags)
+    options.tenanted = config.tenanted
     return options
 
 

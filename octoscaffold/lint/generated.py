@@ -38,6 +38,7 @@ def config_for_spec(spec: Any, manifest: Any = None, base: LintConfig | None = N
         known_variables=base.known_variables + tuple(known),
         environments=tuple(spec.lifecycle.environments) or base.environments,
         generic_tags=base.generic_tags,
+        tenanted=spec.tenancy.mode != "untenanted",
         suppress=base.suppress,
         root=base.root,
         source=base.source,

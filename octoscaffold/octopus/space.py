@@ -150,7 +150,10 @@ def _read_project(space: _Space, project: dict, config) -> _Read:
     known = tuple(sensitive) + tuple(name for set_id in project.get("IncludedLibraryVariableSetIds") or []
                                      for name in space.library_names.get(set_id, []))
     # OCL001 is about a schema_version.ocl file: a project read through the API has no files.
-    project_config = replace(config, known_variables=config.known_variables + known, ignore=config.ignore + ("OCL001",))
+    project_config = replace(
+        config, known_variables=config.known_variables + known, ignore=config.ignore + ("OCL001",),
+        tenanted={"Untenanted": False, "Tenanted": True, "TenantedOrUntenanted": True}.get(project.get("TenantedDeploymentMode")),
+    )
     findings = lint_view(view, project_config)
     has_production = space.lifecycle_production.get(project.get("LifecycleId"), True)
     facts = ProjectFacts(

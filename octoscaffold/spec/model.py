@@ -261,7 +261,11 @@ class Channel(_Model):
 class Settings(_Model):
     guided_failure_mode: GuidedFailureMode = "EnvironmentDefault"
     worker_pool: str = Field("hosted-ubuntu", description="Slug of the worker pool for worker steps.")
-    schema_version: int = Field(9, ge=1, le=1000, description="OCL schema version written to the project.")
+    schema_version: int = Field(
+        14, ge=1, le=1000,
+        description="OCL schema version written to the project: 14, the newest real exports show; "
+        "an older Octopus Server needs the version it writes itself.",
+    )
     accounts: dict[str, dict[Literal["nonproduction", "production"], str]] = Field(
         default_factory=dict,
         max_length=10,

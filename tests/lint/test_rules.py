@@ -16,6 +16,9 @@ S = "deployment_settings_ocl"
 R = "runbooks__restart-site_ocl"
 NO_TARGETS_OK = 'connectivity_policy {\n    allow_deployments_to_no_targets = true\n}\n\nversioning_strategy {\n    template = "#{Octopus.Date.Year}.i"\n}\n'
 K8S = DEPLOY.replace('"Octopus.TentaclePackage"', '"Octopus.KubernetesDeployRawYaml"')
+AZURE = WORKER.replace('"Octopus.AwsRunScript"', '"Octopus.AzurePowerShell"').replace('"aws s3 ls"', '"az webapp restart --name #{Project.Azure.WebApp.Name}"')
+WEB_APP = '\nvariable "Project.Azure.WebApp.Name" {\n    value "shop-#{Octopus.Environment.Name | ToLower}" {}\n}\n'
+TENANTED_RUNBOOK = ('environment_scope = "Specified"\n', 'environment_scope = "Specified"\nmulti_tenancy_mode = "Tenanted"\n')
 
 # rule id → (changes that break it, changes that come close without breaking it)
 CASES = {
@@ -51,6 +54,10 @@ CASES = {
     "VAR005": (
         {P: "\n".join([APPROVAL, DEPLOY, WORKER.replace('worker_pool_variable = "Project.WorkerPool"', 'worker_pool = "hosted-ubuntu"'), SCAN.replace('worker_pool_variable = "Project.WorkerPool"', 'worker_pool = "hosted-ubuntu"')])},
         {P: "\n".join([APPROVAL, DEPLOY, WORKER.replace('worker_pool_variable = "Project.WorkerPool"', 'worker_pool = "hosted-ubuntu"'), SCAN])},
+    ),
+    "VAR007": (
+        {P: "\n".join([APPROVAL, AZURE, SCAN]), V: VARIABLES + WEB_APP, R: TENANTED_RUNBOOK},
+        {P: "\n".join([APPROVAL, AZURE, SCAN]), V: VARIABLES + WEB_APP.replace("}\" {}", "}-#{Octopus.Deployment.Tenant.Name | ToLower}\" {}"), R: TENANTED_RUNBOOK},
     ),
     "VAR006": ({V: ('value "aws-dev" {\n        environment = ["development"]\n    }', 'value "aws-dev" {}')}, {}),
     "PROC001": ({P: ('image = "ghcr.io/octopusdeploylabs/aws-workertools"', 'image = ""')}, {}),

@@ -179,3 +179,95 @@ def account_scope(ctx: Context) -> Iterator[Hit]:
                     f"account variable {variable.name} has a value for every environment; scope one account per environment (at least production apart)",
                     variable,
                 )
+
+
+# Steps that deploy to Azure: the built-in Azure steps, and any step with an Azure account.
+AZURE_ACTION_PREFIX = "Octopus.Azure"
+AZURE_ACCOUNT_PROPERTIES = ("Octopus.Action.Azure.AccountId", "Octopus.Action.AzureAccount.Variable")
+AZURE_NAME_PROPERTIES = ("Octopus.Action.Azure.ResourceGroupName",)
+# Variables that name the Azure resource a deployment writes to (Project.Azure.WebApp.Name).
+AZURE_RESOURCE_NAME = re.compile(r"(resourcegroup|webapp|functionapp|appservice)name$")
+TENANT_REFERENCE = re.compile(r"#\{[^}]*\b(Octopus\.Deployment\.Tenant\.|Octopus\.Tenant\.)", re.IGNORECASE)
+TENANCY_MODES = ("tenanted", "tenantedoruntenanted")
+
+
+def _is_azure(action) -> bool:
+    return (action.action_type or "").startswith(AZURE_ACTION_PREFIX) or any(
+        action.get_property(name) for name in AZURE_ACCOUNT_PROPERTIES
+    )
+
+
+def _is_tenanted(ctx: Context) -> bool:
+    """The project deploys tenants: the linter was told so (the spec, the server), or the OCL shows
+    it (a tenanted runbook, tenant tags on a step, a value scoped to tenant tags)."""
+    if ctx.options.tenanted is not None:
+        return ctx.options.tenanted
+    return (
+        any((runbook.multi_tenancy_mode or "").lower() in TENANCY_MODES for runbook in ctx.view.runbooks)
+        or any(action.tenant_tags for process, _ in ctx.all_processes() for action in process.actions)
+        or any(value.scope.tenant_tag for variable in ctx.view.variables for value in variable.values)
+    )
+
+
+def _varies_by_tenant(name: str, variables: dict, seen: set[str]) -> bool:
+    """Whether a variable can take a different value for each tenant. A variable not in
+    variables.ocl may be a tenant or library variable set per tenant: given the benefit of the doubt."""
+    key = name.lower()
+    found = variables.get(key)
+    if found is None:
+        return True
+    if key in seen:
+        return False
+    seen.add(key)
+    for variable in found:
+        for value in variable.values:
+            if value.scope.tenant_tag or value.prompt is not None:
+                return True
+            text = value.value or ""
+            if TENANT_REFERENCE.search(text):
+                return True
+            if any(not ref.lower().startswith("octopus.") and _varies_by_tenant(ref, variables, seen) for ref in _referenced_names(text)):
+                return True
+    return False
+
+
+def _text_varies(text: str, variables: dict) -> bool:
+    return bool(TENANT_REFERENCE.search(text)) or any(
+        not ref.lower().startswith("octopus.") and _varies_by_tenant(ref, variables, set()) for ref in _referenced_names(text)
+    )
+
+
+@rule("VAR007", "warning", "Azure resource name the same for every tenant")
+def azure_name_per_tenant(ctx: Context) -> Iterator[Hit]:
+    if not _is_tenanted(ctx):
+        return
+    variables: dict[str, list] = {}
+    for variable in ctx.view.variables:
+        variables.setdefault(variable.name.lower(), []).append(variable)
+    reported: set[str] = set()
+    for process, _ in ctx.all_processes():
+        for action in process.actions:
+            if not _is_azure(action):
+                continue
+            for name in AZURE_NAME_PROPERTIES:
+                prop = action.properties.get(name)
+                if prop is not None and isinstance(prop.value, str) and prop.value and not _text_varies(prop.value, variables):
+                    yield Hit(
+                        prop.position,
+                        f"{name} is {prop.value!r} for every tenant, so tenants deploy over each other; add #{{Octopus.Deployment.Tenant.Name}} or use a tenant variable",
+                        action,
+                    )
+            for _, text in action_texts(action):
+                for ref in _referenced_names(text) if "#{" in text else ():
+                    key = ref.lower()
+                    normalised = re.sub(r"[._\-]", "", key)
+                    if key in reported or key not in variables or not AZURE_RESOURCE_NAME.search(normalised):
+                        continue
+                    reported.add(key)
+                    if not _varies_by_tenant(ref, variables, set()):
+                        variable = variables[key][0]
+                        yield Hit(
+                            variable.position,
+                            f"{variable.name} names an Azure resource but has the same value for every tenant, so tenants deploy over each other; add #{{Octopus.Deployment.Tenant.Name}} to its values or make it a tenant variable",
+                            variable,
+                        )
