@@ -90,6 +90,15 @@ def _echo_warnings(warnings: list[str], hint: bool = False) -> None:
         )
 
 
+def _echo_sources(sources: dict[str, str]) -> None:
+    """Which values came from the organisation defaults, one line per settings file (stderr)."""
+    by_origin: dict[str, list[str]] = {}
+    for path, origin in sources.items():
+        by_origin.setdefault(origin, []).append(path)
+    for origin, paths in by_origin.items():
+        click.echo(f"octoscaffold: from the [defaults] of the {origin}: {', '.join(paths)}", err=True)
+
+
 def _report(scaffold, out: Path, done) -> None:
     """What was written (and removed), which defaults were applied, and what must exist in Octopus."""
     from octoscaffold.inputs import printable
@@ -287,9 +296,12 @@ def _understood(prompt: str, catalog, *, err: bool, parser: str, model, base_url
         name=name_, template=template, group=group, space=space, lifecycle=lifecycle,
         environments=tuple(e.strip() for e in (environments or "").split(",") if e.strip()),
     )
+    from octoscaffold.defaults import organisation_defaults
+
     ask = TerminalAsker() if not yes and interactive() else None
     spec, used = scaffold.plan_with(
-        prompt, catalog, parser=parser, model=model, base_url=base_url, progress=waiting, overrides=overrides, ask=ask
+        prompt, catalog, parser=parser, model=model, base_url=base_url, progress=waiting, overrides=overrides, ask=ask,
+        defaults=organisation_defaults(),
     )
     chosen = configured_model(model, base_url) if parser != "rules" else None
     if used == "rules+llm":
@@ -299,6 +311,7 @@ def _understood(prompt: str, catalog, *, err: bool, parser: str, model, base_url
     else:
         how = "the rules parser" + (" (no model configured)" if parser == "auto" else "")
     click.echo(f"octoscaffold: understood by {how}" if err else f"Understood by {how}.", err=err)
+    _echo_sources(spec.sources)
     _echo_warnings(spec.warnings, hint=not chosen and not strict and any(w.startswith("not understood") for w in spec.warnings))
     if strict and spec.warnings:
         count = len(spec.warnings)

@@ -10,7 +10,7 @@ import re
 
 from octoscaffold.catalog import Manifest, Template
 from octoscaffold.errors import SpecError
-from octoscaffold.spec.model import Practice, ProjectSpec, Runbook
+from octoscaffold.spec.model import Practice, ProjectSpec, Runbook, Variable
 from octoscaffold.spec.naming import slugify
 
 DEFAULT_ENVIRONMENTS = ["Development", "Test", "Production"]
@@ -40,15 +40,17 @@ def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
     """Return a copy of `spec` with every default filled in and recorded."""
     spec = spec.model_copy(deep=True)
     _parameters(spec, template.manifest)
+    _scan(spec, template.manifest)
     _lifecycle(spec)
     _approval(spec)
-    if spec.versioning.template is None:
+    if spec.versioning.template is None and spec.versioning.donor_package is None:
         spec.versioning.template = VERSION_TEMPLATES[spec.versioning.strategy]
     _runbooks(spec, template.manifest)
+    _notification(spec)
     _secrets(spec)
     if spec.git.base_path is None:
         spec.git.base_path = f".octopus/{spec.slug}"
-    spec.practices = _practices(spec)
+    spec.practices = _practices(spec, template.manifest)
     return spec
 
 
@@ -67,6 +69,11 @@ def _parameters(spec: ProjectSpec, manifest: Manifest) -> None:
             f"parameters.{unknown[0]}: template {manifest.id!r} has no such parameter (allowed: {allowed})"
         )
     parameters = {name: _default(p.default, spec) for name, p in manifest.parameters.items()}
+    # Account parameters (the Azure kinds) default to the spec's account names for that cloud.
+    azure = spec.settings.accounts.get("azure", {})
+    for name, environment_class in (("nonproduction_account", "nonproduction"), ("production_account", "production")):
+        if name in parameters and environment_class in azure:
+            parameters[name] = azure[environment_class]
     for name, value in spec.parameters.items():
         definition = manifest.parameters[name]
         if not definition.accepts(value):
@@ -80,7 +87,43 @@ def _parameters(spec: ProjectSpec, manifest: Manifest) -> None:
 
 
 def _security(spec: ProjectSpec) -> str | None:
-    return spec.security_scan.environment if spec.security_scan.enabled else None
+    return spec.security_scan.environment if spec.security_scan.active else None
+
+
+SBOM_NONE_WARNING = (
+    "security_scan.sbom is none: no vulnerability scan runs and there is no Security environment; "
+    "publish a CycloneDX SBOM package (sbom: package) or scan the container image (sbom: image)"
+)
+WEBHOOK_VARIABLE = "Project.Notification.WebhookUrl"
+
+
+def _scan(spec: ProjectSpec, manifest: Manifest) -> None:
+    """The SBOM source: `image` needs a kind that deploys a container image; `none` is said."""
+    scan = spec.security_scan
+    if not scan.enabled:
+        return
+    if scan.sbom == "image" and not {"image", "image_feed"} <= set(manifest.parameters):
+        raise SpecError(
+            f"security_scan.sbom: template {manifest.id!r} deploys no container image to scan; "
+            "use package (the release's SBOM package) or none"
+        )
+    if scan.sbom == "none" and SBOM_NONE_WARNING not in spec.warnings:
+        spec.warnings.append(SBOM_NONE_WARNING)
+
+
+def _notification(spec: ProjectSpec) -> None:
+    """Email needs someone to write to; Slack and Teams need the webhook URL, a secret kept in Octopus."""
+    notification = spec.notification
+    if notification.channel == "email" and not (notification.to or notification.teams):
+        raise SpecError("notification.to: an email notification needs addresses (to) or team slugs (teams)")
+    if notification.channel in ("slack", "teams") and not any(v.name == WEBHOOK_VARIABLE for v in spec.variables):
+        spec.variables.append(
+            Variable(
+                name=WEBHOOK_VARIABLE,
+                type="Sensitive",
+                description=f"incoming webhook URL of the {notification.channel.title()} channel failed deployments are reported to",
+            )
+        )
 
 
 def _lifecycle(spec: ProjectSpec) -> None:
@@ -146,10 +189,14 @@ def _secrets(spec: ProjectSpec) -> None:
             variable.value = ""
 
 
-def _practices(spec: ProjectSpec) -> list[Practice]:
+def _practices(spec: ProjectSpec, manifest: Manifest) -> list[Practice]:
     approval, scan, settings = spec.approval, spec.security_scan, spec.settings
     environments = spec.lifecycle.environments
     before_security = [e for e in environments if e != scan.environment]
+    return [*_core_practices(spec, approval, scan, settings, before_security), *_optional_practices(spec, manifest)]
+
+
+def _core_practices(spec, approval, scan, settings, before_security) -> list[Practice]:
     return [
         Practice(
             id="approval",
@@ -163,20 +210,38 @@ def _practices(spec: ProjectSpec) -> list[Practice]:
         ),
         Practice(
             id="security-scan",
-            applied=scan.enabled,
+            applied=scan.active,
             detail=(
                 f"{scan.environment} environment after {before_security[-1] if before_security else 'the others'}; "
                 f"a vulnerability scan runs in every environment and deployment steps skip {scan.environment}"
-                if scan.enabled
+                if scan.active
                 else "switched off: no Security environment and no vulnerability scan"
+                + (" (security_scan.sbom is none)" if scan.enabled else "")
             ),
             switch="security_scan.enabled",
         ),
         Practice(
+            id="sbom",
+            applied=scan.active,
+            detail={
+                "package": f"the scan reads the CycloneDX SBOM package {spec.parameters.get('sbom_package_id', '<slug>-sbom')} "
+                "that every release must include: the build has to publish it",
+                "image": "the scan reads the deployed container image itself (no SBOM package needed)",
+                "none": "nothing to scan: no vulnerability scan step",
+            }[scan.sbom]
+            if scan.enabled
+            else "no scan, so no SBOM is read",
+            switch="security_scan.sbom",
+        ),
+        Practice(
             id="versioning",
             applied=True,
-            detail=f"{spec.versioning.strategy} release versions: {spec.versioning.template}",
-            switch="versioning.strategy",
+            detail=(
+                f"release versions from the package {donor.package or '(primary)'} of step {donor.step}"
+                if (donor := spec.versioning.donor_package)
+                else f"{spec.versioning.strategy} release versions: {spec.versioning.template}"
+            ),
+            switch="versioning.donor_package" if spec.versioning.donor_package else "versioning.strategy",
         ),
         Practice(
             id="guided-failure",
@@ -207,3 +272,78 @@ def _practices(spec: ProjectSpec) -> list[Practice]:
             switch="runbooks",
         ),
     ]
+
+
+def _optional_practices(spec: ProjectSpec, manifest: Manifest) -> list[Practice]:
+    """Practices a team may ask for; each is off until the spec (or a prompt) switches it on.
+    Kind-specific ones are listed only for kinds that have them."""
+    notification, params = spec.notification, spec.parameters
+    found = [
+        Practice(
+            id="failure-notification",
+            applied=notification.channel != "none",
+            detail={
+                "none": "no notification when a deployment fails (notification.channel: email, slack or teams)",
+                "email": "a failed deployment is emailed to " + ", ".join([*notification.to, *notification.teams]),
+                "slack": f"a failed deployment is posted to Slack through the webhook in {WEBHOOK_VARIABLE}",
+                "teams": f"a failed deployment is posted to Microsoft Teams through the webhook in {WEBHOOK_VARIABLE}",
+            }[notification.channel],
+            switch="notification.channel",
+        ),
+        Practice(
+            id="retention",
+            applied=spec.lifecycle.retention is not None,
+            detail=(
+                f"lifecycle {spec.lifecycle.name} keeps {spec.lifecycle.retention.releases} releases per "
+                f"non-production phase and {spec.lifecycle.retention.production_days} days in production"
+                if spec.lifecycle.retention
+                else "the lifecycle's retention is left to the space (lifecycle.retention sets it)"
+            ),
+            switch="lifecycle.retention",
+        ),
+    ]
+    if spec.channels:
+        found.append(
+            Practice(
+                id="channels",
+                applied=True,
+                detail=", ".join(f"{c.name} ({c.lifecycle or spec.lifecycle.name})" for c in spec.channels),
+                switch="channels",
+            )
+        )
+    if "window_size" in manifest.parameters:
+        size = params.get("window_size") or 0
+        found.append(
+            Practice(
+                id="rolling-deployment",
+                applied=bool(size),
+                detail=f"deploys to {size} target(s) at a time; the others keep serving"
+                if size
+                else "deploys to every target at once (parameters.window_size sets a rolling window)",
+                switch="parameters.window_size",
+            )
+        )
+    if "smoke_test" in manifest.parameters:
+        found.append(
+            Practice(
+                id="smoke-test",
+                applied=bool(params.get("smoke_test")),
+                detail="a smoke test runs against the release right after it is deployed"
+                if params.get("smoke_test")
+                else "no smoke test after the deployment (parameters.smoke_test: true adds one)",
+                switch="parameters.smoke_test",
+            )
+        )
+    if "pod_security_context" in manifest.parameters:
+        found.append(
+            Practice(
+                id="pod-security-context",
+                applied=bool(params.get("pod_security_context")),
+                detail="pods run as non-root, without privilege escalation, with all capabilities dropped and the "
+                "RuntimeDefault seccomp profile"
+                if params.get("pod_security_context")
+                else "pods keep the image's user and capabilities (parameters.pod_security_context: true restricts them)",
+                switch="parameters.pod_security_context",
+            )
+        )
+    return found

@@ -69,12 +69,20 @@ def create_command(spec: ProjectSpec) -> str:
     return " ".join(parts)
 
 
+def _retention(spec: ProjectSpec) -> str:
+    retention = spec.lifecycle.retention
+    if retention is None:
+        return ""
+    return (f"; retention: keep {retention.releases} releases in each non-production phase "
+            f"and {retention.production_days} days in production phases")
+
+
 def find_prerequisites(spec: ProjectSpec, view: ProjectView, manifest=None) -> Prerequisites:
     environments = spec.lifecycle.environments
     required = [
         Requirement("space", spec.project.space),
         Requirement("project group", spec.project.group),
-        Requirement("lifecycle", spec.lifecycle.name or "", "phases: " + " → ".join(environments)),
+        Requirement("lifecycle", spec.lifecycle.name or "", "phases: " + " → ".join(environments) + _retention(spec)),
     ]
     required += [Requirement("environment", name, f"slug {slugify(name)}") for name in environments]
 
@@ -113,6 +121,15 @@ def find_prerequisites(spec: ProjectSpec, view: ProjectView, manifest=None) -> P
         required.append(
             Requirement(need.kind, need.name.replace("{slug}", spec.slug), need.detail.replace("{slug}", spec.slug))
         )
+    for channel in spec.channels:
+        lifecycle = channel.lifecycle or spec.lifecycle.name or ""
+        detail = f"of this project, with the lifecycle {lifecycle}" + (f": {channel.description}" if channel.description else "")
+        required.append(Requirement("channel", channel.name, detail))
+        if channel.lifecycle and channel.lifecycle != spec.lifecycle.name:
+            required.append(Requirement("lifecycle", channel.lifecycle, f"for the channel {channel.name}"))
+    if spec.notification.channel == "email":
+        required.append(Requirement("SMTP settings", "Configuration > SMTP", "so the failure notification can send email"))
+        required += [Requirement("team", team, "emailed when a deployment fails") for team in spec.notification.teams]
     if spec.approval.enabled and spec.approval.team:
         required.append(Requirement("team", spec.approval.team, "responsible for the approval"))
     required += [Requirement("tenant", t, "connected to the project") for t in spec.tenancy.tenants]
@@ -128,7 +145,7 @@ def find_prerequisites(spec: ProjectSpec, view: ProjectView, manifest=None) -> P
     ]
 
     recommended = []
-    if spec.security_scan.enabled:
+    if spec.security_scan.active:
         production = [e for e in environments if is_production(e)] or environments[-2:-1]
         recommended.append(
             Requirement(

@@ -58,15 +58,18 @@ def plan_with(
     progress=None,
     overrides=None,
     ask=None,
+    defaults=None,
 ) -> tuple[ProjectSpec, str]:
     """Like `plan`, also saying how the prompt was understood ("rules", or "rules+llm" when a
     model answered what the rules left open). `progress` is entered around each wait for a model;
-    `overrides` are values from flags; `ask` asks the user on a terminal (see octoscaffold.understand)."""
+    `overrides` are values from flags; `ask` asks the user on a terminal; `defaults` are the organisation defaults
+    (octoscaffold.defaults), applied where the prompt and the flags say nothing (see octoscaffold.understand)."""
     from octoscaffold.understand import understand
 
     catalog = catalog or load_catalog()
     spec, used = understand(
-        prompt, catalog, parser=parser, model=model, base_url=base_url, progress=progress, overrides=overrides, ask=ask
+        prompt, catalog, parser=parser, model=model, base_url=base_url, progress=progress, overrides=overrides, ask=ask,
+        defaults=defaults,
     )
     return resolve_spec(spec, catalog), used
 
@@ -92,12 +95,34 @@ def build(spec: ProjectSpec, catalog: Catalog | None = None) -> Scaffold:
     rendered = render(spec, catalog)
     manifest = rendered.template.manifest
     view = view_from_texts(rendered.ocl_files(), folder=None)
+    _check_donor_package(spec, view)
     findings = tuple(lint_view(view, config_for_spec(spec, manifest)))
     errors = [f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}" for f in blocking(list(findings))]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise TemplateError(f"template {spec.template} rendered a broken project: {errors[0]}{more}")
     return Scaffold(rendered, find_prerequisites(spec, view, manifest), view, findings)
+
+
+def _check_donor_package(spec: ProjectSpec, view) -> None:
+    """`versioning.donor_package` names a step of the process and one of its package references."""
+    from octoscaffold.errors import SpecError
+
+    donor = spec.versioning.donor_package
+    if donor is None:
+        return
+    steps = {step.slug: step for step in (view.deployment_process.steps if view.deployment_process else ())}
+    step = steps.get(donor.step)
+    if step is None:
+        raise SpecError(
+            f"versioning.donor_package.step: the process has no step {donor.step!r} (steps: {', '.join(steps) or 'none'})"
+        )
+    packages = [package.name for action in step.actions for package in action.packages]
+    if donor.package not in packages:
+        named = ", ".join(repr(name) if name else "'' (the primary package)" for name in packages) or "none"
+        raise SpecError(
+            f"versioning.donor_package.package: step {donor.step!r} has no package {donor.package!r} (its packages: {named})"
+        )
 
 
 def write(scaffold: Scaffold, out: Path, *, force: bool = False):

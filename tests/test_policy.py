@@ -28,7 +28,11 @@ def test_defaults_are_applied_and_recorded():
     assert spec.parameters["package_id"] == "octopub-sam"  # "{slug}" in the manifest
     recorded = practices(spec)
     assert {"approval", "security-scan", "versioning", "guided-failure", "worker-pool-variable", "runbooks"} <= set(recorded)
-    assert all(p.applied for p in recorded.values())
+    default_on = {"approval", "security-scan", "sbom", "versioning", "guided-failure", "worker-pool-variable", "secrets", "runbooks"}
+    assert all(p.applied for p in recorded.values() if p.id in default_on)
+    # Practices a team may ask for are recorded off, with the switch that turns them on.
+    assert {p.id: p.switch for p in recorded.values() if not p.applied} == {
+        "failure-notification": "notification.channel", "retention": "lifecycle.retention"}
     assert recorded["approval"].switch == "approval.enabled"
 
 

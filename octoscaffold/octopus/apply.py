@@ -265,7 +265,7 @@ def _create(api, state, source: Source, checks: list, writer: Writer, *, git_url
             tenant.pop("Links", None)
             writer.send("PUT", api.space_path(f"tenants/{tenant['Id']}"), tenant, f"connected tenant {check.requirement.name} to the project")
     for check in _by_kind(checks, "trigger"):
-        if check.status != "missing" or check.requirement.name != SECURITY_TRIGGER or not spec.security_scan.enabled:
+        if check.status != "missing" or check.requirement.name != SECURITY_TRIGGER or not spec.security_scan.active:
             continue
         from octoscaffold.policy import production_environments
 

@@ -100,6 +100,8 @@ def _environment(roots: tuple[Path, ...]):
         slug=slugify,
         step_name=step_name,
         package_reference=package_reference,
+        scanner=filters.scanner,
+        pod_security=filters.pod_security,
     )
     return env
 
@@ -120,7 +122,7 @@ def _context(spec: ProjectSpec, template: Template) -> dict:
 def _values(spec: ProjectSpec, template: Template) -> dict:
     from octoscaffold.policy import is_production
 
-    security = spec.security_scan.environment if spec.security_scan.enabled else None
+    security = spec.security_scan.environment if spec.security_scan.active else None
     environments = [
         Environment(name, slugify(name), name != security and is_production(name), name == security)
         for name in spec.lifecycle.environments
@@ -144,6 +146,11 @@ def _values(spec: ProjectSpec, template: Template) -> dict:
             "tenanted-or-untenanted": "TenantedOrUntenanted",
         }[spec.tenancy.mode],
         "target_tag": lambda role: target_tag(spec.slug, role),
+        # The account slug of a cloud (aws, azure, gcp) for an environment class (nonproduction,
+        # production): the spec's settings.accounts, else `<cloud>-<class>`.
+        "account_name": lambda cloud, environment_class: spec.settings.accounts.get(cloud, {}).get(
+            environment_class, f"{cloud}-{environment_class}"
+        ),
     }
 
 

@@ -61,3 +61,52 @@ def finalize(eval_ctx: Any, value: Any) -> Markup:
     if isinstance(value, bool):
         value = "True" if value else "False"
     return Markup(escape_text(str(value)))
+
+
+_TRIVY_IMAGE = None
+
+
+def scanner(script: str, image: str | None) -> str:
+    """A scan script with its Trivy image (`ghcr.io/aquasecurity/trivy` or `aquasec/trivy`, any tag
+    or digest) replaced by `image`; unchanged when `image` is None."""
+    import re
+
+    global _TRIVY_IMAGE
+    if not image:
+        return script
+    if _TRIVY_IMAGE is None:
+        _TRIVY_IMAGE = re.compile(r"(?:ghcr\.io/aquasecurity/trivy|(?:docker\.io/)?aquasec/trivy)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?")
+    # A function replacement, so backslashes in the image are taken literally.
+    return _TRIVY_IMAGE.sub(lambda _: image, script)
+
+
+def pod_security(manifest: str, restricted: bool) -> str:
+    """Kubernetes YAML with a restricted security context when `restricted`: every pod template
+    (the lines before a `containers:` key) runs as non-root with the RuntimeDefault seccomp
+    profile, and every container (`- name:` items of `containers:`) may not escalate privileges
+    and drops all capabilities. Unchanged when not `restricted`."""
+    import re
+
+    if not restricted:
+        return manifest
+    out: list[str] = []
+    container_indent: int | None = None  # indent of the `- name:` items of the current containers list
+    for line in manifest.split("\n"):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if container_indent is not None and stripped and indent < container_indent:
+            container_indent = None
+        if re.fullmatch(r"containers:\s*", stripped):
+            pad = " " * indent
+            out += [f"{pad}securityContext:", f"{pad}  runAsNonRoot: true", f"{pad}  seccompProfile:",
+                    f"{pad}    type: RuntimeDefault", line]
+            container_indent = -1  # the next item sets it
+            continue
+        out.append(line)
+        if container_indent is not None and stripped.startswith("- name:"):
+            if container_indent == -1 or indent == container_indent:
+                container_indent = indent
+                pad = " " * (indent + 2)
+                out += [f"{pad}securityContext:", f"{pad}  allowPrivilegeEscalation: false",
+                        f"{pad}  capabilities:", f"{pad}    drop:", f"{pad}      - ALL"]
+    return "\n".join(out)

@@ -133,8 +133,30 @@ def _plain(data: Any) -> Any:
     return data
 
 
+# Optional fields written only when they differ from their default, so a spec that does not use
+# them reads (and is stored) as it always did.
+QUIET_DEFAULTS: dict[tuple[str, ...], Any] = {
+    ("security_scan", "sbom"): "package",
+    ("security_scan", "scanner_image"): None,
+    ("notification",): {"channel": "none", "to": [], "teams": []},
+    ("channels",): [],
+    ("lifecycle", "retention"): None,
+    ("versioning", "donor_package"): None,
+    ("settings", "accounts"): {},
+    ("sources",): {},
+}
+
+
 def spec_data(spec: ProjectSpec) -> dict[str, Any]:
-    return spec.model_dump(mode="json", by_alias=True)
+    data = spec.model_dump(mode="json", by_alias=True)
+    for path, default in QUIET_DEFAULTS.items():
+        *parents, key = path
+        table = data
+        for part in parents:
+            table = table.get(part) or {}
+        if key in table and table[key] == default:
+            del table[key]
+    return data
 
 
 def _merge(document: Any, data: Any) -> Any:

@@ -20,6 +20,7 @@ from octoscaffold.understand.rules import Reading, raise_missing, read
 from octoscaffold.understand.rules import understand as understand_rules
 
 if TYPE_CHECKING:
+    from octoscaffold.defaults import Default
     from octoscaffold.understand.progress import Progress
 
 PARSERS = ("auto", "rules", "llm")
@@ -78,8 +79,12 @@ def understand(
     progress: "Progress | None" = None,
     overrides: Overrides | None = None,
     ask: Asker | None = None,
+    defaults: "list[Default] | None" = None,
 ) -> tuple[ProjectSpec, str]:
     """Return the spec and how it was understood: "rules", or "rules+llm" when a model answered.
+
+    `defaults` (octoscaffold.defaults.organisation_defaults) fill what the prompt and the flags
+    left unset, each recorded in the spec's `sources`.
 
     `progress` (e.g. octoscaffold.understand.progress.waiting) is entered around each wait for
     the model, so a caller can show a spinner; the library itself prints nothing.
@@ -109,6 +114,10 @@ def understand(
     if ask is not None:
         _ask(reading, catalog, ask)
     raise_missing(reading, catalog)
+    if defaults:
+        from octoscaffold.defaults import apply_defaults
+
+        apply_defaults(reading.data, defaults, set(catalog.get(reading.data["template"]).manifest.parameters))
     return reading.spec(), used
 
 

@@ -418,3 +418,32 @@ def _suggestions(prompt: Prompt, masked: str, index: _Index) -> list[str]:
     # Only kinds with some evidence: a misspelt keyword, half a keyword phrase, or two words only
     # their descriptions use; "a COBOL batch job" suggests nothing.
     return [k for k, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2][:3]
+
+
+# "Windows", "IIS", "Windows Server": the prompt names a Windows platform (not "maintenance windows").
+_WINDOWS = re.compile(
+    r"(?<!maintenance )(?<!deployment )(?<!rolling )(?<!release )(?<!change )(?<!time )(?<!freeze )"
+    r"\b(?:windows|iis|asp\.net(?!\s*core)|\.net\s+framework)\b",
+    re.IGNORECASE,
+)
+
+
+def platform_conflict(text: str, catalog: Catalog, template_id: str) -> str | None:
+    """Why the kind cannot be what the prompt asks for, or None: a kind whose description names
+    Linux and not Windows never deploys to the Windows servers a prompt names (a Linux kind is not
+    chosen silently for "blue/green on IIS"). The message names the kinds that fit Windows."""
+    template = catalog.templates.get(template_id)
+    if template is None:
+        return None
+    described = template.manifest.description.lower()
+    if "linux" not in described or "windows" in described:
+        return None
+    named = _WINDOWS.search(text)
+    if named is None:
+        return None
+    fitting = sorted(t.id for t in catalog.templates.values() if "windows" in t.manifest.description.lower())
+    return (
+        f"the prompt names {named.group()!r}, but {template_id} deploys to Linux servers only; "
+        f"for Windows use {', '.join(fitting) or 'a kind of your own'} (rolling deployments with parameters.window_size), "
+        "or say Linux"
+    )

@@ -319,6 +319,14 @@ class _Reader(Names, Entities, Runbooks):
             | {s for s in prompt.used if any(s[0] <= m.start and m.end <= s[1] for m in kind.matches)}
         )
         self._check_two_projects(kind)
+        if kind.template_id:
+            from octoscaffold.understand.kinds import platform_conflict
+
+            conflict = platform_conflict(prompt.text, self.catalog, kind.template_id)
+            if conflict and self.forced:
+                self.reading.warnings.append(conflict.replace("; for Windows use", "; chosen by --template anyway; for Windows there is"))
+            elif conflict:
+                raise PromptError(conflict, hint="name the platform the servers run, e.g. 'blue/green on Linux servers'")
         _check_single_project(prompt, self.catalog.templates.get(kind.template_id) if kind.template_id else None)
         self._tenancy()
         self._switches()
