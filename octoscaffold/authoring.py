@@ -173,6 +173,7 @@ def _render_example(template: Template, index: int, example: str, catalog: Catal
         scaffold = build(spec, catalog)
         files = scaffold.files
         _lint(scaffold, result, example)
+        _conventions(scaffold, result, example)
     except OctoscaffoldError as error:
         result.problems.append(f"{source}: {error}")
         return None
@@ -294,3 +295,60 @@ def _lint(scaffold, result: TemplateCheck, example: str) -> None:
                 f"{result.template.id}/{example}: {finding.path}:{finding.line}:{finding.column}: "
                 f"{finding.rule} {finding.message}"
             )
+
+
+def _conventions(scaffold, result: TemplateCheck, example: str) -> None:
+    """Octopus's conventions (octoscaffold.lint.conventions): unknown action types and property
+    keys, deployment steps that run in Security, secrets as plain values. Each is shown at the
+    template file and line that wrote it when the text can be found there, else at the rendered
+    file and line."""
+    from octoscaffold.lint.conventions import check_conventions
+    from octoscaffold.spec.naming import slugify
+
+    spec = scaffold.spec
+    security = slugify(spec.security_scan.environment) if spec.security_scan.active else None
+    findings = check_conventions(scaffold.view, security=security)
+    if not findings:
+        return
+    sources = _template_sources(result.template)
+    rendered_root = spec.git.base_path or ""
+    for finding in findings:
+        rendered = f"{rendered_root}/{finding.path}".lstrip("/")
+        where = _source_line(sources, finding.token, finding.path) or f"{rendered}:{finding.line}"
+        result.problems.append(f"{result.template.id}/{example}: {where}: {finding.code} {finding.message} (rendered {rendered}:{finding.line})")
+
+
+def _template_sources(template: Template) -> list[tuple[Path, list[str]]]:
+    """The template's own Jinja files, then the shared partials of its catalog and of the
+    built-in one: (path, lines)."""
+    folders = [template.folder, template.folder.parent / "_shared", builtin_root() / "_shared"]
+    sources, seen = [], set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.j2")):
+            real = os.path.realpath(path)
+            if real in seen or SNAPSHOTS in path.relative_to(folder).parts:
+                continue
+            seen.add(real)
+            try:
+                sources.append((path, read_text(path, "template file", error=TemplateError).split("\n")))
+            except TemplateError:
+                continue
+    return sources
+
+
+def _source_line(sources: list[tuple[Path, list[str]]], token: str, rendered: str) -> str | None:
+    """`file:line` of the first template line holding `token`, preferring the template file named
+    after the rendered one (deployment_process.ocl.j2 for deployment_process.ocl)."""
+    if not token:
+        return None
+    name = Path(rendered).name + ".j2"
+    for preferred in (True, False):
+        for path, lines in sources:
+            if (path.name == name) != preferred:
+                continue
+            for number, line in enumerate(lines, 1):
+                if token in line:
+                    return f"{printable(path)}:{number}"
+    return None
