@@ -60,8 +60,14 @@ def security_environment(ctx: Context) -> Iterator[Hit]:
     process = ctx.process
     if process is None or SECURITY in ctx.environments_named:
         return
-    # Only a process that deploys something needs its deployment steps kept out of Security.
-    if not any(action.action_type != "Octopus.Manual" and not is_scan(action) for action in process.actions):
+    # Only a process that deploys something needs its deployment steps kept out of Security: not
+    # the approval, the scan, or a step that runs only when another failed (a failure notification).
+    if not any(
+        action.action_type != "Octopus.Manual" and not is_scan(action)
+        for step in process.steps
+        if step.condition != "Failure"
+        for action in step.actions
+    ):
         return
     yield Hit(
         process.position,
