@@ -2,8 +2,9 @@
 project that is canonical OCL (the formatter changes no byte, and formatting twice changes
 nothing), parses, lints clean under the spec's own settings and keeps Octopus's conventions.
 
-Switches: tenancy (untenanted / tenanted), approval on/off, security scan on/off, and, when the
-spec model has them, the failure notification (none / Slack). Built in process, one test per kind.
+Switches: tenancy (untenanted / tenanted), approval on/off, security scan on/off, the failure
+notification (none / Slack) and organisation defaults ([defaults] of .octoscaffold.toml, applied to
+the example spec as `plan` applies them to a prompt) on/off. Built in process, one test per kind.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from octoscaffold.ocl import parse
 from octoscaffold.ocl.fmt import format_text
 from octoscaffold.ocl.view import view_from_texts
 from octoscaffold.scaffold import build
-from octoscaffold.spec import load_spec
+from octoscaffold.defaults import apply_defaults, read_defaults
+from octoscaffold.spec import spec_from_data
 from octoscaffold.spec.model import ProjectSpec
 from octoscaffold.spec.naming import slugify
 
@@ -51,6 +53,21 @@ def _notification(spec, on: bool) -> None:
 SWITCHES = [("tenanted", _tenancy), ("approval", _approval), ("scan", _scan)]
 if "notification" in ProjectSpec.model_fields:  # the failure notification, where the spec has it
     SWITCHES.append(("notification", _notification))
+SWITCHES.append(("defaults", None))  # applied to the spec's data before it is read
+
+# A team's [defaults] table with every kind of key (docs/cli.md, Organisation defaults).
+DEFAULTS = read_defaults(None, {
+    "space": "Platform",
+    "group": "Platform Apps",
+    "lifecycle": "Standard",
+    "environments": ["Dev", "Test", "Prod"],
+    "worker_pool": "linux-workers",
+    "approval_team": "release-managers",
+    "scanner_image": "registry.example.com/aquasecurity/trivy:0.69.3",
+    "feeds": {"packages": "artifactory", "images": "acme-registry", "sbom": "artifactory", "charts": "acme-charts"},
+    "accounts": {"aws": {"nonproduction": "aws-dev", "production": "aws-prod"},
+                 "azure": {"nonproduction": "azure-dev", "production": "azure-prod"}},
+}, "test defaults")
 
 
 def combinations():
@@ -59,8 +76,20 @@ def combinations():
 
 
 def _base(kind: str):
+    """The template and the data of its first example spec, as written (defaults fill the rest)."""
+    from ruamel.yaml import YAML
+
     template = CATALOG.get(kind)
-    return template, load_spec(template.folder / template.manifest.examples[0])
+    return template, YAML(typ="safe", pure=True).load((template.folder / template.manifest.examples[0]).read_text(encoding="utf-8"))
+
+
+def _spec(template, data: dict, with_defaults: bool):
+    import copy
+
+    data = copy.deepcopy(data)
+    if with_defaults:
+        assert apply_defaults(data, DEFAULTS, set(template.manifest.parameters))
+    return spec_from_data(data, "matrix")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -68,9 +97,10 @@ def test_every_switch_combination_renders_canonical_lint_clean_ocl(kind):
     template, base = _base(kind)
     known = KNOWN_TEMPLATE_FINDINGS.get(kind, set())
     for combination in combinations():
-        spec = base.model_copy(deep=True)
+        spec = _spec(template, base, combination["defaults"])
         for name, apply in SWITCHES:
-            apply(spec, combination[name])
+            if apply is not None:
+                apply(spec, combination[name])
         label = f"{kind} {combination}"
         result = build(spec, CATALOG)
         texts = result.rendered.ocl_files()
