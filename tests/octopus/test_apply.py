@@ -43,7 +43,7 @@ def test_present_missing_and_different(octopus_env, project_dir):
     space.find("environments", "Test").update(Name="QA", Slug="qa")
     lifecycle = space.find("lifecycles", "DevSecOps")
     lifecycle["Phases"] = [lifecycle["Phases"][i] for i in (0, 2, 1, 3)]  # Test after Production
-    space.find("feeds", "GitHub Container Registry")["FeedType"] = "NuGet"
+    space.find("feeds", "Docker Hub")["FeedType"] = "NuGet"
     space.find("accounts", "aws-production")["AccountType"] = "AzureServicePrincipal"
     result = run(project_dir)
     assert result.exit_code == 1, result.output
@@ -51,7 +51,7 @@ def test_present_missing_and_different(octopus_env, project_dir):
     assert found[("environment", "Test")] == "missing"
     assert found[("environment", "Production")] == "present"
     assert found[("lifecycle", "DevSecOps")] == "different"
-    assert found[("feed", "ghcr")] == "different"
+    assert found[("feed", "docker-hub")] == "different"
     assert found[("feed", "octopus-server-built-in")] == "present"
     assert found[("AWS account", "aws-production")] == "different"
     assert found[("AWS account", "aws-nonproduction")] == "present"
