@@ -161,6 +161,9 @@ class LintReport:
     files: list[str] = field(default_factory=list)  # every file linted, as shown in findings
     findings: list[Finding] = field(default_factory=list)
     suppressed: int = 0
+    # Practices the projects' stored specs switched off, with the findings of their rules, which are
+    # not in `findings` (octoscaffold.lint.choices.apply_spec_choices fills it).
+    off_by_choice: list = field(default_factory=list)
 
     @property
     def syntax_errors(self) -> list[Finding]:

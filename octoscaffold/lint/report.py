@@ -34,7 +34,7 @@ def _summary(report: LintReport) -> str:
 
 def _off_by_choice(report: LintReport) -> list:
     """The practices the projects' stored specs switched off (octoscaffold.lint.choices)."""
-    return list(getattr(report, "off_by_choice", ()) or ())
+    return list(report.off_by_choice)
 
 
 def _off_by_choice_lines(report: LintReport) -> list[str]:
