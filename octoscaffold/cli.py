@@ -116,9 +116,11 @@ def _report(scaffold, out: Path, done) -> None:
 
 
 def _report_details(scaffold) -> None:
+    from octoscaffold.policy import OPTIONAL_PRACTICES  # [opt]: available, not asked for
+
     click.echo("\nBest practices:")
     for practice in scaffold.spec.practices:
-        mark = "on " if practice.applied else "off"
+        mark = "on " if practice.applied else ("opt" if practice.id in OPTIONAL_PRACTICES else "off")
         click.echo(f"  [{mark}] {practice.id}: {practice.detail}")
     prereqs = scaffold.prerequisites
     click.echo(f'\nMust exist in the Octopus space "{scaffold.spec.project.space}" first:')

@@ -274,6 +274,12 @@ def _core_practices(spec, approval, scan, settings, before_security) -> list[Pra
     ]
 
 
+# Practices a team may ask for, off until asked: not "switched off" when they are off.
+OPTIONAL_PRACTICES = frozenset(
+    {"failure-notification", "retention", "channels", "rolling-deployment", "smoke-test", "pod-security-context"}
+)
+
+
 def _optional_practices(spec: ProjectSpec, manifest: Manifest) -> list[Practice]:
     """Practices a team may ask for; each is off until the spec (or a prompt) switches it on.
     Kind-specific ones are listed only for kinds that have them."""

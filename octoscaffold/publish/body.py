@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from octoscaffold.errors import UserError
+from octoscaffold.policy import OPTIONAL_PRACTICES
 from octoscaffold.spec.naming import slugify
 
 DEFAULT_TEMPLATE = Path(__file__).with_name("pr_body.md.j2")
@@ -146,7 +147,8 @@ def context(scaffold, *, changes, repository_url: str | None, branch: str, base:
         "template": {"id": manifest.id, "title": manifest.title, "version": manifest.version},
         "files": [{"status": c.status, "path": c.path} for c in changes],
         "practices_on": [p for p in spec.practices if p.applied],
-        "practices_off": [p for p in spec.practices if not p.applied],
+        "practices_off": [p for p in spec.practices if not p.applied and p.id not in OPTIONAL_PRACTICES],
+        "practices_available": [p for p in spec.practices if not p.applied and p.id in OPTIONAL_PRACTICES],
         "lint": lint,
         "space": spec.project.space,
         "required": prereqs.required[1:],  # the first is the space itself

@@ -56,6 +56,7 @@ def test_every_section_a_reviewer_needs():
     assert "- added: `.octopus/octopub-sam/deployment_process.ocl`" in text
     assert "- [x] **approval**: manual approval is the first step, in Production" in text
     assert "None switched off." in text
+    assert "Available when asked for: **failure-notification** (`notification.channel`)" in text
     assert '- [ ] project group "AWS"' in text
     assert '- [ ] AWS account "aws-production" (Project.AWS.Account in production)' in text
     assert "In Octopus: create the project \"OctoPub SAM\" in the group \"AWS\"" in text
