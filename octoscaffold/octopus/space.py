@@ -172,6 +172,31 @@ def _read_project(space: _Space, project: dict, config) -> _Read:
     return _Read(findings, list(shown.values()), facts, row, found_variables)
 
 
+# A project the server will not give (a branch gone, no permission on it, a broken process) is
+# reported and the others are read; a failure of the server itself stops the run (exit 3).
+PROJECT_STATUSES = frozenset({400, 403, 404, 409, 422})
+
+
+def _read_or_report(project: dict, future, space_name: str) -> _Read:
+    from octoscaffold.lint.model import Finding
+
+    from .client import OctopusError
+
+    try:
+        return future.result()
+    except OctopusError as error:
+        if error.status not in PROJECT_STATUSES:
+            raise
+        slug = str(project.get("Slug") or project.get("Id"))
+        where = f"{space_name}/{slug}/"
+        finding = Finding(where, 1, 1, "OCL000", "error", f"the project could not be read: {printable(error)}")
+        row = ProjectRow(str(project.get("Name")), slug, "unreadable", 0, 0)
+        facts = ProjectFacts(name=str(project.get("Name")), slug=slug, path=where, group_id=project.get("ProjectGroupId"),
+                             lifecycle_id=project.get("LifecycleId"), version_controlled=(project.get("PersistenceSettings") or {}).get("Type") == "VersionControlled",
+                             approval=None, worker_pools=set())
+        return _Read([finding], [], facts, row, [])
+
+
 def lint_space(api, config, *, workers: int = 4, progress: Callable[[int], None] | None = None,
                total: Callable[[int], None] | None = None) -> SpaceLint:
     """Read and lint every project of the space, then the space itself."""
@@ -194,10 +219,11 @@ def lint_space(api, config, *, workers: int = 4, progress: Callable[[int], None]
                 project = next(projects, None)
                 if project is None:
                     break
-                pending.append(pool.submit(_read_project, space, project, config))
+                pending.append((project, pool.submit(_read_project, space, project, config)))
             if not pending:
                 break
-            done: _Read = pending.popleft().result()
+            project, future = pending.popleft()
+            done = _read_or_report(project, future, name)
             report.findings += done.findings
             report.files += done.files
             facts.projects.append(done.facts)

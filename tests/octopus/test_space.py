@@ -122,6 +122,20 @@ def test_failures_are_one_line(space_env, monkeypatch):
     assert result.output.strip().splitlines()[-1].endswith("500 Database timeout")
 
 
+def test_a_project_the_server_will_not_give_is_reported_and_the_others_are_read(space_env):
+    """A 404 for one project's variables (its branch gone, say) is that project's finding, not the
+    end of the run; the other 49 are still linted."""
+    space_env.fail("GET", r"/variables/variableset-Projects-7$", 404, "The resource you requested was not found.")
+    result = lint(space_env, "--format", "json")
+    assert result.exit_code == 2, result.output[-500:]  # as for a file lint cannot read
+    data = json.loads(result.output)
+    unreadable = [f for f in data["findings"] if f["rule"] == "OCL000"]
+    assert len(unreadable) == 1 and "could not be read" in unreadable[0]["message"]
+    assert "404" in unreadable[0]["message"]
+    assert len(data["projects"]) == 50
+    assert [p["source"] for p in data["projects"]].count("unreadable") == 1
+
+
 def test_paths_and_server_together_are_refused(space_env):
     result = lint(space_env, ".octopus")
     assert result.exit_code == 2 and "give no PATHS" in result.output
