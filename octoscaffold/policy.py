@@ -280,6 +280,17 @@ OPTIONAL_PRACTICES = frozenset(
 )
 
 
+# Optional practices a kind offers as a boolean parameter: (parameter, id, detail on, detail off).
+SWITCHED_BY_PARAMETER = (
+    ("smoke_test", "smoke-test", "a smoke test runs against the release right after it is deployed",
+     "no smoke test after the deployment (parameters.smoke_test: true adds one)"),
+    ("pod_security_context", "pod-security-context",
+     "pods run as non-root, without privilege escalation, with all capabilities dropped and the RuntimeDefault "
+     "seccomp profile",
+     "pods keep the image's user and capabilities (parameters.pod_security_context: true restricts them)"),
+)
+
+
 def _optional_practices(spec: ProjectSpec, manifest: Manifest) -> list[Practice]:
     """Practices a team may ask for; each is off until the spec (or a prompt) switches it on.
     Kind-specific ones are listed only for kinds that have them."""
@@ -329,27 +340,9 @@ def _optional_practices(spec: ProjectSpec, manifest: Manifest) -> list[Practice]
                 switch="parameters.window_size",
             )
         )
-    if "smoke_test" in manifest.parameters:
-        found.append(
-            Practice(
-                id="smoke-test",
-                applied=bool(params.get("smoke_test")),
-                detail="a smoke test runs against the release right after it is deployed"
-                if params.get("smoke_test")
-                else "no smoke test after the deployment (parameters.smoke_test: true adds one)",
-                switch="parameters.smoke_test",
-            )
-        )
-    if "pod_security_context" in manifest.parameters:
-        found.append(
-            Practice(
-                id="pod-security-context",
-                applied=bool(params.get("pod_security_context")),
-                detail="pods run as non-root, without privilege escalation, with all capabilities dropped and the "
-                "RuntimeDefault seccomp profile"
-                if params.get("pod_security_context")
-                else "pods keep the image's user and capabilities (parameters.pod_security_context: true restricts them)",
-                switch="parameters.pod_security_context",
-            )
-        )
+    for parameter, practice, on, off in SWITCHED_BY_PARAMETER:
+        if parameter in manifest.parameters:
+            applied = bool(params.get(parameter))
+            found.append(Practice(id=practice, applied=applied, detail=on if applied else off,
+                                  switch=f"parameters.{parameter}"))
     return found

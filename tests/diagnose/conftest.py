@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from understand.conftest import llm_server  # noqa: F401 (the model stand-in, shared)
 
 HERE = Path(__file__).resolve().parent
 LOGS = HERE / "logs"
@@ -107,30 +108,9 @@ def octopus():
     fake.server.server_close()
 
 
-@pytest.fixture
-def llm():
-    from understand.conftest import FakeOpenAI
-
-    fake = FakeOpenAI()
-    fake.thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
-
-
 @pytest.fixture(autouse=True)
-def _clean(monkeypatch, tmp_path):
-    """Nothing from the developer's setup: no Octopus or model settings, an empty home, a clean cwd."""
-    import os
-
-    for name in [n for n in os.environ if n.startswith(("OCTOPUS_", "OPENAI_", "AZURE_OPENAI_"))]:
-        monkeypatch.delenv(name)
-    for name in [n for n in os.environ if n.startswith("OCTOSCAFFOLD_") and n != "OCTOSCAFFOLD_CACHE_DIR"]:
-        monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+def _clean_cwd(monkeypatch, tmp_path):
+    """A clean working folder (the root conftest already clears the developer's settings and home)."""
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)

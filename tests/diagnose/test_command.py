@@ -176,18 +176,18 @@ ANSWER = {
 }
 
 
-def test_model_explains_beside_the_signatures(llm, monkeypatch, tmp_path):
+def test_model_explains_beside_the_signatures(llm_server, monkeypatch, tmp_path):
     from understand.conftest import completion
 
-    llm.script(completion(ANSWER))
+    llm_server.script(completion(ANSWER))
     log = tmp_path / "secret.log"
     text = (LOGS / "terraform-lock.log").read_text()
     log.write_text(text.replace("Lock Info:", "Lock Info: password=hunter22 AKIAABCDEFGHIJKLMNOP Server=db;Pwd=s3cr3t;"))
-    result = run(str(log), "--model", "test-model", "--base-url", llm.url)
+    result = run(str(log), "--model", "test-model", "--base-url", llm_server.url)
     assert result.exit_code == 1, result.output
     assert "The model's explanation (test-model" in result.output
     assert "terraform-state-lock" in result.output  # the signatures stay beside it
-    body = llm.requests[0].body
+    body = llm_server.requests[0].body
     sent = json.dumps(body)
     assert "hunter22" not in sent and "AKIAABCDEFGHIJKLMNOP" not in sent and "s3cr3t" not in sent
     assert "Error acquiring the state lock" in sent
@@ -208,6 +208,6 @@ def test_model_unreachable_shows_signatures_then_exit_3():
     assert "disk-full" in result.output and "octoscaffold: error:" in result.output
 
 
-def test_no_model_stays_offline(llm):
-    result = run(str(LOGS / "disk-full.log"), "--model", "m", "--base-url", llm.url, "--no-model")
-    assert result.exit_code == 1 and not llm.requests
+def test_no_model_stays_offline(llm_server):
+    result = run(str(LOGS / "disk-full.log"), "--model", "m", "--base-url", llm_server.url, "--no-model")
+    assert result.exit_code == 1 and not llm_server.requests
