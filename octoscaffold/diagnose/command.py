@@ -35,8 +35,9 @@ def diagnose(log: Path | None, server: str | None, task: str | None, space: str 
     endpoint; - reads standard input. Or fetch it live with --task.
 
     \b
-    Exit codes: 0 it did not fail, 1 a failure explained,
-    2 bad input, 3 the server or the model could not be reached.
+    Exit codes: 0 it did not fail, 1 a failure explained, 2 bad input
+    or a log that does not say whether it failed, 3 the server or the
+    model could not be reached.
 
     \b
     Examples:
@@ -96,4 +97,5 @@ def diagnose(log: Path | None, server: str | None, task: str | None, space: str 
         click.echo(text, nl=False)
     if problem is not None:
         raise problem
-    click.get_current_context().exit(1 if diagnosis.failed else 0)
+    # "Could not tell" is not "did not fail": a script must not read it as a success.
+    click.get_current_context().exit(1 if diagnosis.failed else 2 if diagnosis.outcome == "unknown" else 0)

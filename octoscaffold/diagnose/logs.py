@@ -234,12 +234,28 @@ def _chunks(stream: IO[bytes], shown: str) -> Iterator[bytes]:
     return _limited(pieces(), shown)
 
 
+def _utf16_to_utf8(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks of a UTF-16 log (with its BOM) as UTF-8, decoded as they come."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-16")("replace")
+    for chunk in _chain([first], chunks):
+        yield decoder.decode(chunk).encode("utf-8")
+    yield decoder.decode(b"", final=True).encode("utf-8")
+
+
 def _read(chunks: Iterator[bytes], shown: str) -> TaskLog:
     first = b""
     for chunk in chunks:
         first = chunk
         if chunk.strip():
             break
+    if first[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as PowerShell's `>` saves a log
+        chunks = _utf16_to_utf8(first, chunks)
+        first = next(chunks, b"")
+    if b"\x00" in first:  # a UTF-8 text log never holds NUL
+        raise UserError(f"{shown}: not a text log (it holds NUL bytes: a binary file, or text saved as UTF-16)",
+                        hint="download the raw log from the task page (Task log > Raw), or save it as UTF-8")
     start = first.lstrip()[:1]
     if start in (b"{", b"["):
         parts, size = [first], len(first)
@@ -409,6 +425,8 @@ def parse_json(document: Any) -> TaskLog:
         )
     if not isinstance(activities, list):
         raise UserError("the JSON's ActivityLogs is not a list")
+    if activities and not any(isinstance(a, dict) and ("Name" in a or "Children" in a) for a in activities):
+        raise UserError("the JSON is a list, but not of Octopus activities (Name, Status, Children, LogElements)")
     number = 0
     nodes = 0
     stack: list[tuple[Any, Node]] = [(a, top) for a in reversed(activities)]

@@ -211,3 +211,37 @@ def test_model_unreachable_shows_signatures_then_exit_3():
 def test_no_model_stays_offline(llm_server):
     result = run(str(LOGS / "disk-full.log"), "--model", "m", "--base-url", llm_server.url, "--no-model")
     assert result.exit_code == 1 and not llm_server.requests
+
+
+# -- inputs a hurried user or an attacker hands over ------------------------------------------
+
+
+def test_a_binary_file_is_refused_not_read_as_a_log(tmp_path):
+    path = tmp_path / "tool.log"
+    path.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 20)
+    result = run(str(path))
+    assert result.exit_code == 2 and "not a text log" in result.output
+
+
+def test_a_log_saved_as_utf16_by_powershell_is_read(tmp_path):
+    path = tmp_path / "saved.log"
+    path.write_bytes((LOGS / "helm-stuck.log").read_text(encoding="utf-8").encode("utf-16"))
+    result = run(str(path))
+    assert result.exit_code == 1, result.output
+    assert "helm-release-stuck" in result.output
+
+
+def test_a_json_list_of_something_else_is_not_a_task(tmp_path):
+    path = tmp_path / "numbers.json"
+    path.write_text("[1, 2, 3]")
+    result = run(str(path))
+    assert result.exit_code == 2 and "not of Octopus activities" in result.output
+
+
+def test_a_log_that_does_not_say_whether_it_failed_is_not_exit_0(tmp_path):
+    """"Could not tell" must never read as "did not fail" to a script."""
+    path = tmp_path / "notes.log"
+    path.write_text("copied some lines from the portal\nnothing else here\n")
+    result = run(str(path))
+    assert "Could not tell" in result.output
+    assert result.exit_code == 2
