@@ -124,7 +124,8 @@ def check_yaml(text: str, source: str, *, error: type[Exception] | None = None) 
     except MarkedYAMLError as problem:
         mark = problem.problem_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise error(f"{source}{where}: invalid YAML: {problem.problem}") from None
+        tab = " (indent with spaces: YAML does not allow tabs)" if "'\\t'" in str(problem.problem) else ""
+        raise error(f"{source}{where}: invalid YAML: {problem.problem}{tab}") from None
     except YAMLError as problem:
         raise error(f"{source}: invalid YAML: {printable(problem)}") from None
 

@@ -43,11 +43,28 @@ def _yaml(typ: str = "rt"):
     return yaml
 
 
+# How pydantic names the members of a union in an error's location (`parameters.x.int`).
+_UNION_MEMBERS = ("str", "constrained-str", "int", "bool", "float")
+
+
+def _union_member(part: object) -> bool:
+    return isinstance(part, str) and (part in _UNION_MEMBERS or part.startswith("list["))
+
+
 def describe_errors(error: ValidationError) -> str:
-    """Pydantic errors as one line: `project.name: field required; tenancy.mode: ...`."""
+    """Pydantic errors as one line: `project.name: field required; tenancy.mode: ...`. A value
+    that fits no member of a union (a parameter) is one error, not one per member."""
     parts = []
+    unions: set[str] = set()
     for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "spec"
+        loc = item["loc"]
+        if loc and _union_member(loc[-1]):
+            where = ".".join(str(p) for p in loc[:-1])
+            if where not in unions:
+                unions.add(where)
+                parts.append(f"{where}: must be text, a whole number, true/false or a list of text (got {item['input']!r})")
+            continue
+        where = ".".join(str(p) for p in loc) or "spec"
         message = item["msg"]
         if item["type"] == "literal_error":
             expected = item.get("ctx", {}).get("expected", "")
@@ -63,6 +80,8 @@ def describe_errors(error: ValidationError) -> str:
 
 
 def spec_from_data(data: Any, source: str = "spec") -> ProjectSpec:
+    if data is None:
+        raise SpecError(f"{source}: the spec is empty", hint="a spec needs at least apiVersion, project.name and template")
     if not isinstance(data, dict):
         raise SpecError(f"{source}: a spec is a mapping with apiVersion, project and template")
     version = data.get("apiVersion")

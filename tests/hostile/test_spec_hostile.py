@@ -185,3 +185,21 @@ def test_a_binary_settings_file_is_one_line(run_cli, tmp_path, where):
         result = run_cli("lint", "p", cwd=work)
     refused(result, ".octoscaffold.toml", "not UTF-8")
     assert sorted(p.name for p in work.iterdir()) == [".octoscaffold.toml"] + (["p"] if where == "lint" else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "words"),
+    [
+        ("", "spec.yaml", ["the spec is empty"]),
+        ("# only a comment\n", "spec.yaml", ["the spec is empty"]),
+        ("apiVersion: octoscaffold/v1\nproject:\n\tname: App\ntemplate: aws-lambda\n", "spec.yaml",
+         ["spec.yaml:3:1", "indent with spaces"]),
+        (HEAD + "parameters:\n  memory_size: .nan\n", "spec.yaml", ["parameters.memory_size: must be text, a whole number"]),
+        ('{"apiVersion": "octoscaffold/v1", "project": {"name": "App"}, "template": "aws-lambda", '
+         '"parameters": {"memory_size": 1e400}}', "spec.json", ["parameters.memory_size: must be", "inf"]),
+    ],
+    ids=["empty", "comment-only", "tabs", "nan", "infinity"],
+)
+def test_what_a_hurried_hand_writes_is_one_plain_line(run_cli, tmp_path, text, name, words):
+    line = refused(run_cli("spec", "check", write(tmp_path, text, name)), *words)
+    assert line.count("must be") <= 1  # one error for a value that fits no kind of parameter, not one per kind
