@@ -81,6 +81,7 @@ def organisation_defaults(start: Path | None = None, env: Mapping[str, str] | No
 def read_defaults(path: Path | None, table: dict[str, Any], origin: str) -> list[Default]:
     """The `[defaults]` table of one file as spec paths; an unknown key or a wrong type is an error naming the file."""
     from octoscaffold.inputs import printable
+    from octoscaffold.spec.model import IMAGE_REFERENCE
 
     where = printable(path) if path is not None else origin
 
@@ -90,12 +91,16 @@ def read_defaults(path: Path | None, table: dict[str, Any], origin: str) -> list
     def text(key: str, value: Any) -> str:
         if not isinstance(value, str) or not value.strip():
             raise fail(f"{key} must be a non-empty string (got {value!r})")
+        if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise fail(f"{key} holds a control character ({printable(value)[:60]})")
+        if key == "scanner_image" and not IMAGE_REFERENCE.fullmatch(value.strip()):
+            raise fail(f"scanner_image {printable(value)[:60]!r} is not a container image reference")
         return value.strip()
 
     def texts(key: str, value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise fail(f"{key} must be a list of non-empty strings (got {value!r})")
-        return [v.strip() for v in value]
+        return [text(key, v) for v in value]
 
     def subtable(key: str, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):

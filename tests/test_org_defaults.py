@@ -137,3 +137,24 @@ def test_without_defaults_the_spec_is_stored_as_before():
     spec, _ = plan_with('AWS Lambda project called "Orders"', CATALOG, parser="rules")
     assert not spec.sources
     assert "sources" not in dump_spec(spec)
+
+
+@pytest.mark.parametrize(
+    ("table", "words"),
+    [
+        ({"scanner_image": "trivy; rm -rf /"}, ["scanner_image", "not a container image reference"]),
+        ({"lifecycle": "\x00x"}, ["lifecycle", "control character"]),
+        ({"space": "Ops\nTeam"}, ["space", "control character"]),
+        ({"environments": ["Dev", "\x1b[31mProd"]}, ["environments", "control character"]),
+    ],
+    ids=["shell-in-image", "nul", "newline", "escape-sequence"],
+)
+def test_a_crafted_value_is_refused_naming_the_file(tmp_path, table, words):
+    """Refused where it was written, not later as if the prompt had said it."""
+    path = tmp_path / ".octoscaffold.toml"
+    with pytest.raises(UserError) as raised:
+        read_defaults(path, table, "repository")
+    message = str(raised.value)
+    assert message.startswith(f"{path}: [defaults]") and "\n" not in message and "\x1b" not in message
+    for word in words:
+        assert word in message

@@ -36,6 +36,8 @@ MAX_NAME = 200  # characters in a name
 MAX_ITEMS = 500  # environments, runbooks, tenants, variables...
 MAX_NUMBER = 10**15
 # NUL and lone surrogates cannot be written to a file or a path; no value may hold them.
+# A container image reference: the only characters one may hold (it goes into shell commands).
+IMAGE_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@-]*")
 _UNWRITABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
@@ -182,7 +184,7 @@ class SecurityScan(_Model):
     @classmethod
     def _image(cls, value: str | None) -> str | None:
         # It goes into a shell command: only the characters of an image reference.
-        if value is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/:@-]*", value):
+        if value is not None and not IMAGE_REFERENCE.fullmatch(value):
             raise ValueError(f"{value!r} is not a container image reference, e.g. ghcr.io/aquasecurity/trivy:0.58.1")
         return value
 
