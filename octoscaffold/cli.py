@@ -80,8 +80,10 @@ def cli() -> None:
 
 
 def _echo_warnings(warnings: list[str], hint: bool = False) -> None:
-    for warning in warnings:
-        click.echo(f"octoscaffold: warning: {warning}", err=True)
+    from octoscaffold.inputs import printable
+
+    for warning in warnings:  # they quote the prompt: escaped like any text from outside
+        click.echo(f"octoscaffold: warning: {printable(warning)}", err=True)
     if warnings and hint:
         click.echo(
             "octoscaffold: hint: with a model configured (--model), what the rules did not understand "

@@ -20,7 +20,9 @@ MAX_OCL_BYTES = 16_000_000  # one OCL file (real processes embed long scripts)
 MAX_DEPTH = 40  # nesting of a YAML or JSON document
 MAX_NODES = 200_000  # scalars, mappings and sequences in one document
 
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Controls, line and paragraph separators, bidirectional overrides (text that displays in another
+# order than it reads) and lone surrogates.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: object, *, lines: bool = False) -> str:

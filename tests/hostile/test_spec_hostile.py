@@ -203,3 +203,19 @@ def test_a_binary_settings_file_is_one_line(run_cli, tmp_path, where):
 def test_what_a_hurried_hand_writes_is_one_plain_line(run_cli, tmp_path, text, name, words):
     line = refused(run_cli("spec", "check", write(tmp_path, text, name)), *words)
     assert line.count("must be") <= 1  # one error for a value that fits no kind of parameter, not one per kind
+
+
+def test_a_name_that_would_display_reversed_is_printed_escaped(run_cli, tmp_path):
+    """A right-to-left override in a file name (text shown in another order than it reads) is
+    escaped like any control character."""
+    missing = tmp_path / "spec\u202elmay.yaml"
+    line = refused(run_cli("spec", "check", missing), "no such spec file")
+    assert "\u202e" not in line and "\\u202e" in line
+
+
+def test_printable_escapes_controls_separators_and_bidirectional_overrides():
+    from octoscaffold.inputs import printable
+
+    for char in ("\x00", "\x1b", "\x85", "\u2028", "\u202a", "\u202e", "\u2066", "\u2069", "\u200f", "\ud800"):
+        assert char not in printable(f"a{char}b"), repr(char)
+    assert printable("tab\tand ümlaut, 漢字") == "tab\tand ümlaut, 漢字"
