@@ -424,6 +424,10 @@ def output(text: object) -> str:
     return match.group(1) if match else text
 
 
+# An HTTP status as git reports it ("returned error: 403"), never digits of a port ("port 40163").
+_REFUSED = re.compile(r"authentication failed|could not read username|permission denied|\b(?:error:|http) 40[13]\b")
+
+
 def push_failure(error: git.GitCommandError, remote: str, branch: str) -> str:
     """One line saying why a push failed, credentials removed."""
     stderr = output(error.stderr)
@@ -438,7 +442,7 @@ def push_failure(error: git.GitCommandError, remote: str, branch: str) -> str:
     if rejected:
         reason = rejected.group(1) or "no reason given"
         return f"{remote} rejected the push of {branch}: {reason}"
-    if any(s in lower for s in ("authentication failed", "could not read username", " 401", " 403", "permission denied")):
+    if _REFUSED.search(lower):
         return f"{remote} refused the credentials for the push (configure a git credential helper or an SSH key)"
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     if lines:

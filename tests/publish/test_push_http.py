@@ -115,3 +115,30 @@ def test_a_remote_that_never_answers_times_out(user_repo):
     assert "no branch was kept locally and origin may or may not have received it" in message
     assert branches(user_repo) == ["main"]
     assert checkout_state(user_repo) == before
+
+
+@pytest.mark.parametrize("port", [401, 40163, 40399, 4030])
+def test_a_port_that_looks_like_a_status_is_not_a_refusal(port):
+    """git's own wording for a refused connection; a port starting 401/403 once read as "credentials refused"."""
+    import git as gitpython
+
+    from octoscaffold.publish.git import push_failure
+
+    stderr = (f"fatal: unable to access 'http://127.0.0.1:{port}/acme/widgets.git/': "
+              f"Failed to connect to 127.0.0.1 port {port} after 0 ms: Couldn't connect to server")
+    line = push_failure(gitpython.GitCommandError(["git", "push"], 128, stderr), "origin", BRANCH)
+    assert line.startswith(f"could not push {BRANCH} to origin: unable to access") and f"port {port}" in line
+
+
+@pytest.mark.parametrize("stderr", [
+    "fatal: unable to access 'http://h/r.git/': The requested URL returned error: 403",
+    "remote: Invalid username or password.\nfatal: Authentication failed for 'https://h/r.git/'",
+    "git@h: Permission denied (publickey).\nfatal: Could not read from remote repository.",
+])
+def test_refusals_in_git_own_words(stderr):
+    import git as gitpython
+
+    from octoscaffold.publish.git import push_failure
+
+    line = push_failure(gitpython.GitCommandError(["git", "push"], 128, stderr), "origin", BRANCH)
+    assert line.startswith("origin refused the credentials for the push")
