@@ -1,0 +1,1 @@
+"""Keep scaffolded projects current with the catalog: provenance, merge, update."""
