@@ -1,5 +1,6 @@
 """Which forge a remote lives on, its API, a JSON-over-HTTP client, and opening or updating a
-pull (merge) request; github.py and gitlab.py hold only each forge's routes and field names.
+pull (merge) request; github.py, gitlab.py, azure.py and bitbucket.py hold only each forge's
+routes and field names.
 
 HTTP goes through httpx, imported only when a request is made. The token goes into one request
 header and nowhere else: no message, exception or repr contains it, and redirects are never
@@ -29,8 +30,20 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _pause = time.sleep  # between attempts (tests record instead)
 
-TOKEN_VARIABLES = {"github": ("GH_TOKEN", "GITHUB_TOKEN"), "gitlab": ("GITLAB_TOKEN",)}
-NAMES = {"github": "GitHub", "gitlab": "GitLab"}
+TOKEN_VARIABLES = {
+    "github": ("GH_TOKEN", "GITHUB_TOKEN"),
+    "gitlab": ("GITLAB_TOKEN",),
+    "azure": ("AZURE_DEVOPS_TOKEN", "SYSTEM_ACCESSTOKEN"),  # a PAT, or the Azure Pipelines job token
+    "bitbucket": ("BITBUCKET_TOKEN",),
+    "bitbucket-server": ("BITBUCKET_TOKEN",),
+}
+NAMES = {"github": "GitHub", "gitlab": "GitLab", "azure": "Azure DevOps", "bitbucket": "Bitbucket",
+         "bitbucket-server": "Bitbucket Data Center"}
+# kind → (module, class) of its Client; imported only when a pull request is opened
+KINDS = {"github": ("github", "GitHub"), "gitlab": ("gitlab", "GitLab"), "azure": ("azure", "AzureDevOps"),
+         "bitbucket": ("bitbucket", "Bitbucket"), "bitbucket-server": ("bitbucket", "BitbucketServer")}
+FORGE_URL_FORMS = ("https://HOST/api/v3 (GitHub Enterprise), https://HOST/api/v4 (GitLab), "
+                   "https://HOST/COLLECTION (Azure DevOps Server), https://HOST/rest/api/1.0 (Bitbucket Data Center)")
 
 
 def redact(text: str) -> str:
@@ -66,11 +79,11 @@ def number(value: object, forge: Forge) -> int:
 
 @dataclass(frozen=True)
 class Forge:
-    """A repository on a forge: `kind` github or gitlab, the API root and the repository's path."""
+    """A repository on a forge: `kind` (a key of NAMES), the API root and the repository's path."""
 
     kind: str
-    api: str  # e.g. https://api.github.com, https://gitlab.example.com/api/v4
-    path: str  # owner/repo (GitLab: group/subgroup/project)
+    api: str  # e.g. https://api.github.com, https://gitlab.example.com/api/v4, https://dev.azure.com/ORG
+    path: str  # owner/repo (GitLab: group/subgroup/project; Azure DevOps: project/repo; Bitbucket: workspace/repo)
     web: str  # https://host/owner/repo, for the Octopus connection instructions
 
     @property
@@ -80,6 +93,16 @@ class Forge:
     @property
     def what(self) -> str:
         return "merge request" if self.kind == "gitlab" else "pull request"
+
+    @property
+    def clone(self) -> str:
+        """The HTTPS address to clone from: Azure Repos refuses a `.git` suffix, Bitbucket Data
+        Center serves clones under /scm."""
+        if self.kind == "azure":
+            return self.web
+        if self.kind == "bitbucket-server":
+            return f"{self.api.removesuffix('/rest/api/1.0')}/scm/{self.path}.git"
+        return f"{self.web}.git"
 
 
 @dataclass(frozen=True)
@@ -116,44 +139,91 @@ def parse_remote(url: str) -> tuple[str, str, str]:
 
 
 def detect(remote_url: str, forge_url: str | None = None) -> Forge:
-    """The forge the remote names. `forge_url` is the API root for self-hosted forges:
-    GitHub Enterprise `https://host/api/v3`, GitLab `https://host/api/v4`."""
+    """The forge the remote names. `forge_url` is the API root for self-hosted forges (FORGE_URL_FORMS)."""
     scheme, host, path = parse_remote(remote_url)
     url = shown(remote_url)
     if scheme == "file" or not host:
-        raise UserError(f"the remote {url} is not on a forge", hint="push to a GitHub or GitLab remote for --pr")
+        raise UserError(f"the remote {url} is not on a forge", hint="push to a remote on a forge for --pr")
     web_scheme = scheme if scheme in ("http", "https") else "https"
     web_host = host if scheme in ("http", "https") else host.split(":")[0]
-    web = f"{web_scheme}://{web_host}/{path}"
+    name = web_host.split(":")[0].lower()
     if forge_url:
         api = forge_url.rstrip("/")
-        if api.endswith("/api/v3") or urlsplit(api).hostname == "api.github.com":
-            kind = "github"
-        elif api.endswith("/api/v4"):
-            kind = "gitlab"
-        else:
-            raise UserError(
-                f"cannot tell the forge from --forge-url {shown(forge_url)}",
-                hint="give the API root: https://HOST/api/v3 for GitHub Enterprise, https://HOST/api/v4 for GitLab",
-            )
+        kind = _kind_of_api(api, path)
+        if kind is None:
+            raise UserError(f"cannot tell the forge from --forge-url {shown(forge_url)}",
+                            hint=f"give the API root: {FORGE_URL_FORMS}")
+    elif name in ("github.com", "www.github.com"):
+        kind, api = "github", "https://api.github.com"
+    elif name in ("bitbucket.org", "www.bitbucket.org"):
+        kind, api = "bitbucket", "https://api.bitbucket.org/2.0"
+    elif name in AZURE_HOSTS or name.endswith(".visualstudio.com"):
+        kind, api = "azure", ""  # the organization is read from the path below
+    elif "gitlab" in name:
+        kind, api = "gitlab", f"https://{name}/api/v4"
+    elif "github" in name:
+        kind, api = "github", f"https://{name}/api/v3"
     else:
-        name = web_host.split(":")[0].lower()
-        if name in ("github.com", "www.github.com"):
-            kind, api = "github", "https://api.github.com"
-        elif "gitlab" in name:
-            kind, api = "gitlab", f"https://{name}/api/v4"
-        elif "github" in name:
-            kind, api = "github", f"https://{name}/api/v3"
-        else:
-            raise UserError(
-                f"cannot tell which forge hosts {url}",
-                hint="pass --forge-url https://HOST/api/v3 (GitHub Enterprise) or https://HOST/api/v4 (GitLab)",
-            )
-    segments = path.split("/")
+        raise UserError(f"cannot tell which forge hosts {url}", hint=f"pass --forge-url: {FORGE_URL_FORMS}")
     odd = re.search(r"[\x00-\x20\x7f-\x9f?#]", path)  # would end a printed line or change an API path
-    if odd or len(segments) < 2 or "" in segments or (kind == "github" and len(segments) != 2):
+    if kind == "azure":
+        return _azure(url, name, path, api, odd)
+    if kind == "bitbucket-server":  # clone URLs are https://HOST[/context]/scm/PROJECT/repo.git
+        segments = path.split("/")
+        path = "/".join(segments[-2:]) if len(segments) > 2 and segments[-3] == "scm" else path
+        web = f"{api.removesuffix('/rest/api/1.0')}/projects/{path.replace('/', '/repos/', 1)}"
+    else:
+        web = f"{web_scheme}://{web_host}/{path}"
+    segments = path.split("/")
+    exact = kind in ("github", "bitbucket", "bitbucket-server")  # owner/name, nothing more
+    if odd or len(segments) < 2 or "" in segments or (exact and len(segments) != 2):
         raise UserError(f"the remote {url} does not name a repository as owner/name")
     return Forge(kind, api, path, web)
+
+
+AZURE_HOSTS = ("dev.azure.com", "ssh.dev.azure.com")
+
+
+def _kind_of_api(api: str, path: str) -> str | None:
+    """The forge an API root given with --forge-url belongs to; Azure DevOps Server's root is its
+    collection URL, told apart by the remote's `_git` (or SSH `v3/`) path."""
+    host = (urlsplit(api).hostname or "").lower()
+    if api.endswith("/api/v3") or host == "api.github.com":
+        return "github"
+    if api.endswith("/api/v4"):
+        return "gitlab"
+    if api.endswith("/rest/api/1.0"):
+        return "bitbucket-server"
+    if api.endswith("/2.0") or host == "api.bitbucket.org":
+        return "bitbucket"
+    segments = path.split("/")
+    if host in AZURE_HOSTS or host.endswith(".visualstudio.com") or "_git" in segments or segments[0] == "v3":
+        return "azure"
+    return None
+
+
+def _azure(url: str, host: str, path: str, api: str, odd: object) -> Forge:
+    """Azure DevOps: `ORG/PROJECT/_git/REPO` (dev.azure.com), `PROJECT/_git/REPO` (ORG.visualstudio.com,
+    or below a Server collection), `v3/ORG/PROJECT/REPO` (SSH). Forge.api is the organization's
+    (collection's) URL and Forge.path `PROJECT/REPO`."""
+    segments = path.split("/")
+    organization, names = "", []
+    if "_git" in segments:
+        at = segments.index("_git")
+        names = segments[at - 1:at] + segments[at + 1:] if at else []
+        if host.endswith(".visualstudio.com"):
+            organization = host.split(".")[0]
+        elif at >= 2:
+            organization = segments[at - 2]
+    elif segments[0] == "v3":
+        organization, names = segments[1] if len(segments) > 1 else "", segments[2:]
+    if not api and organization:  # Azure DevOps Services
+        api = f"https://dev.azure.com/{organization}"
+    if odd or not api or len(names) != 2 or "" in names:
+        raise UserError(f"the remote {url} does not name an Azure DevOps repository as "
+                        f"ORGANIZATION/PROJECT/_git/REPOSITORY")
+    project, repo = names
+    return Forge("azure", api, f"{project}/{repo}", f"{api}/{project}/_git/{repo}")
 
 
 def token_for(forge: Forge, environ: dict[str, str] | None = None) -> Token:
@@ -268,6 +338,9 @@ class Api:
             raise ForgeError(self._clean(self._unreachable(error))) from None
         if 300 <= code < 400:
             raise ForgeError(self._clean(self._redirected(code, headers.get("Location"), url, doing)))
+        if code == 203:  # Azure DevOps answers a token it rejects with its sign-in page
+            raise ForgeError(f"{name} rejected the token from {self._token.source} (HTTP 203: it answered "
+                             f"{doing} with its sign-in page); check that it is valid")
         if code >= 400:
             message = self._http_failure(code, bytes(data), doing)
             if code in RETRY_STATUSES:
@@ -339,9 +412,13 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _error_detail(data: object) -> str:
-    """The human part of a GitHub or GitLab error document."""
+    """The human part of an error document: GitHub's and GitLab's `message` and `errors`, Azure
+    DevOps' `message`, Bitbucket Cloud's `error.message` and `error.detail`, Bitbucket Data
+    Center's `errors[].message`."""
     if not isinstance(data, dict):
         return ""
+    if isinstance(data.get("error"), dict):  # Bitbucket Cloud: {"type": "error", "error": {...}}
+        data = {"errors": [data["error"].get("message"), data["error"].get("detail")]}
     parts = []
     message = data.get("message")
     if isinstance(message, (str, list)):
@@ -351,21 +428,33 @@ def _error_detail(data: object) -> str:
     for item in data.get("errors") or []:
         if isinstance(item, dict) and item.get("message"):
             parts.append(str(item["message"]))
-        elif isinstance(item, str):
+        elif isinstance(item, str) and item:
             parts.append(item)
     if data.get("error") and not parts:
         parts.append(str(data["error"]))
     return "; ".join(parts)[:300]
 
 
+def dig(data: object, *keys: str | int) -> object:
+    """`data[k1][k2]...`, or None where a level is missing or of another type."""
+    for key in keys:
+        if isinstance(key, int):
+            data = data[key] if isinstance(data, list) and -len(data) <= key < len(data) else None
+        else:
+            data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
 class Client:
     """Opens the pull (merge) request of a branch, or updates the open one. Subclasses (github.py,
-    gitlab.py) give what differs: the token header, the routes and the field names."""
+    gitlab.py, azure.py, bitbucket.py) give what differs: the token header, the routes and the
+    field names."""
 
     number_field = "number"  # of a pull request in the forge's answers
     url_field = "html_url"  # its web address
     mark = "#"  # before its number in messages
     update_method = "PATCH"
+    found: dict | None = None  # the open pull request find_open found, as listed
 
     def __init__(self, forge: Forge, token: Token, timeout: float = TIMEOUT, *, transport=None) -> None:
         self.forge = forge
@@ -384,15 +473,23 @@ class Client:
     def updating(self, number: int, title: str, body: str) -> tuple[str, dict]:
         raise NotImplementedError
 
+    def listed(self, answer: object) -> object:
+        """The list in the answer to the listing (some forges wrap it in a page object)."""
+        return answer
+
+    def address(self, answer: dict) -> object:
+        """The pull request's web address in an answer describing it."""
+        return answer.get(self.url_field)
+
     def find_open(self, head: str) -> int | None:
         """The number of the open pull request from `head`, if any (checked: it goes into a path)."""
         forge = self.forge
         path, query = self.listing(head)
-        found = self.api.request("GET", path, params=query, what=f"listing {forge.what}s")
+        found = self.listed(self.api.request("GET", path, params=query, what=f"listing {forge.what}s"))
         if not isinstance(found, list):
             raise ForgeError(f"{forge.name} answered the {forge.what} list with something that is not a list")
-        first = next((item for item in found if isinstance(item, dict)), None)
-        return None if first is None else number(first.get(self.number_field), forge)
+        self.found = next((item for item in found if isinstance(item, dict)), None)
+        return None if self.found is None else number(self.found.get(self.number_field), forge)
 
     def open_or_update(self, *, head: str, base: str, title: str, body: str) -> PullRequest:
         try:
@@ -409,7 +506,7 @@ class Client:
         if not isinstance(answer, dict):
             raise ForgeError(f"{self.forge.name}'s answer does not describe a {self.forge.what}")
         return PullRequest(number(answer.get(self.number_field), self.forge),
-                           web_address(answer.get(self.url_field), self.forge), existing is None)
+                           web_address(self.address(answer), self.forge), existing is None)
 
 
 def open_or_update(
@@ -418,9 +515,9 @@ def open_or_update(
 ) -> PullRequest:
     """Open a pull (merge) request from `head` to `base`, or update the open one for `head`.
     `transport` is an httpx transport (tests, proxies); httpx's default otherwise."""
-    if forge.kind == "github":
-        from octoscaffold.publish.github import GitHub as kind
-    else:
-        from octoscaffold.publish.gitlab import GitLab as kind
+    from importlib import import_module
+
+    module, name = KINDS[forge.kind]
+    kind = getattr(import_module(f"octoscaffold.publish.{module}"), name)
     client = kind(forge, token, timeout, transport=transport)
     return client.open_or_update(head=head, base=base, title=title, body=body)
