@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from octoscaffold.catalog import Catalog, Template, builtin_root, inside, load_catalog
+from octoscaffold.catalog.lock import check_template, read_lock, write_lock
 from octoscaffold.errors import OctoscaffoldError, OutputError, TemplateError, UserError
 from octoscaffold.inputs import MAX_OCL_BYTES, printable, read_bytes, read_text
+from octoscaffold.provenance import template_hash
 from octoscaffold.spec.naming import is_slug
 
 SNAPSHOTS = "snapshots"
@@ -47,7 +49,21 @@ def new_template(folder: Path, template_id: str) -> list[Path]:
     except OSError as error:
         shutil.rmtree(target, ignore_errors=True)
         raise OutputError(f"{printable(error.filename or target)}: cannot write ({error.strerror})") from None
+    _record_new(folder, target)
     return written
+
+
+def _record_new(folder: Path, target: Path) -> None:
+    """A catalog with a lock records the new template, so it passes `catalog check` as created."""
+    from octoscaffold.catalog import Template, _load_manifest
+    from octoscaffold.catalog.lock import Entry
+
+    lock = read_lock(folder)
+    if lock is None:
+        return
+    template = Template(_load_manifest(target), target, "catalog")
+    lock[template.id] = Entry(template.manifest.version, template_hash(target))
+    write_lock(folder, lock)
 
 
 def _starter_files(template_id: str) -> dict[str, str]:
@@ -79,6 +95,7 @@ class TemplateCheck:
     problems: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     examples: int = 0
+    recorded: str | None = None  # the version written to the catalog lock by --update
 
     @property
     def ok(self) -> bool:
@@ -125,9 +142,29 @@ def check_folder(folder: Path, *, update: bool = False) -> list[TemplateCheck]:
                         f"{template.id}/{example}: output differs from its snapshot in {', '.join(changed)} "
                         "(run with --update if the change is intended)"
                     )
+    lock_writes = _check_lock(folder, results, update)
     for stored, files in writes:
         _write_snapshot(stored, files)
+    if lock_writes is not None:
+        write_lock(folder, lock_writes)
     return results
+
+
+def _check_lock(folder: Path, results: list[TemplateCheck], update: bool):
+    """Versions against the catalog lock; the lock to write (with --update), or None."""
+    lock = read_lock(folder)
+    if lock is None and not update:
+        return None  # a catalog without a lock: versions are not checked
+    lock = lock or {}
+    entries = dict(lock)
+    for result in results:
+        problem, entry = check_template(result.template, lock)
+        if entry is not None and update:
+            entries[result.template.id] = entry
+            result.recorded = entry.version
+        elif problem:
+            result.problems.append(problem + (" (run with --update to record it)" if entry is not None else ""))
+    return entries if update and entries != lock else None
 
 
 def _refuse_links_out(top: Path, root: Path) -> None:
@@ -171,7 +208,7 @@ def _render_example(template: Template, index: int, example: str, catalog: Catal
         if spec.template != template.id:
             raise UserError(f"{example}: template is {spec.template!r}, not {template.id!r}")
         scaffold = build(spec, catalog)
-        files = scaffold.files
+        files = _snapshot_of(scaffold)
         _lint(scaffold, result, example)
         _conventions(scaffold, result, example)
     except OctoscaffoldError as error:
@@ -180,6 +217,17 @@ def _render_example(template: Template, index: int, example: str, catalog: Catal
     except OSError as error:  # a template file that cannot be opened
         where = printable(error.filename or "a template file")
         raise TemplateError(f"{source}: cannot read {where} ({error.strerror})") from None
+    return files
+
+
+def _snapshot_of(scaffold) -> dict[str, str]:
+    """The files as a snapshot keeps them: the stored spec without its provenance, which changes
+    with every octoscaffold version and template edit and would make every snapshot stale."""
+    from octoscaffold.render import spec_path
+    from octoscaffold.spec.io import dump_spec
+
+    files = dict(scaffold.files)
+    files[spec_path(scaffold.spec)] = dump_spec(scaffold.spec.model_copy(update={"generated": None}))
     return files
 
 

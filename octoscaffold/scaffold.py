@@ -144,6 +144,7 @@ def _recorded(out: Path, spec: ProjectSpec) -> dict[str, str]:
     if stored.is_symlink() or not stored.is_file():
         return {}
     try:
-        return load_spec(stored).files
+        generated = load_spec(stored).generated
     except OctoscaffoldError:
         return {}
+    return generated.files if generated is not None else {}

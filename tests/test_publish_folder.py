@@ -40,12 +40,12 @@ def test_a_folder_in_the_way_is_an_error_even_with_force(tmp_path):
 
 
 def test_stale_files_go_only_when_unedited(tmp_path):
-    from octoscaffold.publish.folder import digest
+    from octoscaffold.provenance import blob_id
 
     first = {"p/a.ocl": "a = 1", "p/runbooks/old.ocl": "r = 1", "p/runbooks/edited.ocl": "e = 1"}
     write_files(first, tmp_path)
     (tmp_path / "p/runbooks/edited.ocl").write_text("e = 2")
-    recorded = {path: digest(text) for path, text in first.items()}
+    recorded = {path: blob_id(text) for path, text in first.items()}
     done = write_files({"p/a.ocl": "a = 2"}, tmp_path, force=True, recorded=recorded)
     assert done.removed == ["p/runbooks/old.ocl"]
     assert done.kept == ["p/runbooks/edited.ocl"]

@@ -138,13 +138,15 @@ def new_command(template_id: str, folder: Path) -> None:
 
 @catalog.command("check")
 @click.argument("folder", metavar="DIR", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--update", is_flag=True, help="Write the rendered output as the new snapshots.")
+@click.option("--update", is_flag=True, help="Write the rendered output as the new snapshots and record versions in catalog-lock.json.")
 def check_command(folder: Path | None, update: bool) -> None:
     """Check the templates in a catalog folder DIR (default: the current folder).
 
     Validates each manifest, renders every example spec, parses, checks and lints
     the output, and compares it with the snapshots kept in <template>/snapshots/
-    (written by --update). Exit 1 if any template has a problem.
+    (written by --update). With a catalog-lock.json in DIR, a template whose files
+    changed while its version did not is refused; --update records new and bumped
+    versions (and creates the lock). Exit 1 if any template has a problem.
 
     \b
     Example:
@@ -163,6 +165,8 @@ def check_command(folder: Path | None, update: bool) -> None:
         # example names and problems come from the catalog's files: no control characters to the terminal
         for example in result.updated:
             click.echo(f"  snapshot written: {printable(example)}")
+        if result.recorded is not None:
+            click.echo(f"  version {printable(result.recorded)} recorded in catalog-lock.json")
         for problem in result.problems:
             click.echo(f"  {printable(problem)}")
     if not all(result.ok for result in results):

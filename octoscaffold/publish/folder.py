@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from octoscaffold.errors import OutputError
 from octoscaffold.inputs import printable
+from octoscaffold.provenance import blob_id
 
 
 @dataclass
@@ -29,10 +29,6 @@ class Written:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # stale files of an earlier render
     kept: list[str] = field(default_factory=list)  # stale, but edited since: left in place
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _reason(error: OSError) -> str:
@@ -76,7 +72,7 @@ def stale_files(out: Path, recorded: dict[str, str], files: dict[str, str]) -> t
     """Files an earlier render recorded that this one does not write: (unchanged ones, which may
     be removed; edited or odd ones, which stay)."""
     removable, kept = [], []
-    for relative, sha in sorted(recorded.items()):
+    for relative, blob in sorted(recorded.items()):
         if relative in files:
             continue
         path = out / relative
@@ -84,7 +80,7 @@ def stale_files(out: Path, recorded: dict[str, str], files: dict[str, str]) -> t
             _no_links(out, relative)
             if not path.exists():
                 continue
-            same = path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == sha
+            same = path.is_file() and blob_id(path.read_bytes()) == blob
         except (OutputError, OSError):
             same = False
         (removable if same else kept).append(relative)

@@ -244,12 +244,26 @@ def render(spec: ProjectSpec, catalog: Catalog) -> Rendered:
             files[path] = canonical(text, path=loader_name)
         except OclSyntaxError as error:
             raise TemplateError(f"template {template.id} rendered invalid OCL: {error}") from None
-    from octoscaffold.publish.folder import digest
-
-    # The stored spec records what was made, so a later render can tell its own stale files.
-    spec = spec.model_copy(update={"files": {path: digest(text) for path, text in sorted(files.items())}})
+    # The stored spec records what was made and from what: a later render can tell its own stale
+    # files, and `update` what the user edited since.
+    spec = spec.model_copy(update={"generated": provenance(template, files)})
     files[spec_path(spec)] = dump_spec(spec)
     return Rendered(spec, template, dict(sorted(files.items())))
+
+
+def provenance(template: Template, files: dict[str, str]):
+    from octoscaffold import __version__
+    from octoscaffold.provenance import blob_id, catalog_name, template_hash
+    from octoscaffold.spec.model import Generated
+
+    return Generated(
+        template=template.id,
+        version=template.manifest.version,
+        hash=template_hash(template.folder),
+        catalog=catalog_name(template.source),
+        octoscaffold=__version__,
+        files={path: blob_id(text) for path, text in sorted(files.items())},
+    )
 
 
 def _runbook_file(template: Template, own) -> str:

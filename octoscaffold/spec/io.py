@@ -163,6 +163,7 @@ QUIET_DEFAULTS: dict[tuple[str, ...], Any] = {
     ("versioning", "donor_package"): None,
     ("settings", "accounts"): {},
     ("sources",): {},
+    ("generated",): None,
 }
 
 

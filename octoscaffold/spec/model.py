@@ -318,6 +318,32 @@ class Practice(_Model):
     switch: str = Field(description="The spec field that turns it off or changes it.")
 
 
+_BLOB_ID = re.compile(r"[0-9a-f]{40}")
+
+
+class Generated(_Model):
+    """Provenance of a render: what `octoscaffold update` needs to merge the next one."""
+
+    template: str = Field(min_length=1, max_length=MAX_NAME, description="Catalog id of the template.")
+    version: str = Field(max_length=MAX_NAME, description="The template's version.")
+    hash: str = Field(max_length=MAX_NAME, description="sha256 of the template folder's files (examples and snapshots aside).")
+    catalog: str = Field(max_length=MAX_NAME, description="Where the template came from: built-in, catalog, .octoscaffold.toml, user config or an entry point.")
+    octoscaffold: str = Field(max_length=MAX_NAME, description="The octoscaffold version that rendered.")
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=10 * MAX_ITEMS,
+        description="Every file the render made (but the spec itself) → the git blob id of what was rendered.",
+    )
+
+    @field_validator("files")
+    @classmethod
+    def _blob_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = next((path for path, blob in value.items() if not _BLOB_ID.fullmatch(blob)), None)
+        if bad is not None:
+            raise ValueError(f"{bad[:200]!r}: a git blob id is 40 lowercase hex digits")
+        return value
+
+
 class ProjectSpec(_Model):
     api_version: Literal["octoscaffold/v1"] = Field(API_VERSION, alias="apiVersion")
     project: Project
@@ -346,11 +372,11 @@ class ProjectSpec(_Model):
         max_length=MAX_ITEMS,
         description="Where values not written in the prompt came from: field path → settings file (organisation defaults).",
     )
-    files: dict[str, str] = Field(
-        default_factory=dict,
-        max_length=10 * MAX_ITEMS,
-        description="Files the last render made, with the SHA-256 of each (written by render): a later "
-        "render removes those it no longer makes, unless they were edited.",
+    generated: Generated | None = Field(
+        None,
+        description="Where the files came from (written by render): the template, its version and content hash, "
+        "the catalog, octoscaffold's version and each file's git blob id. `octoscaffold update` merges from it; "
+        "a later --force render removes files it no longer makes, unless they were edited.",
     )
     # The YAML document the spec was read from, so saving it again keeps the user's comments.
     _document: object = PrivateAttr(default=None)
