@@ -7,9 +7,9 @@ undoes what this run did locally unless the push already succeeded; the error sa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from octoscaffold.errors import ForgeError, GitError, UserError
 from octoscaffold.inputs import read_text
@@ -60,15 +60,47 @@ def default_branch(scaffold) -> str:
     return f"octoscaffold/{scaffold.spec.slug}"
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """What goes on a review branch: the files (relative to the repository), the project folder
+    they belong to, the branch, the commit message, and how the pull request describes it
+    (`describe(changes, repository_url, branch, base)` → (title, body values))."""
+
+    files: dict[str, str]
+    base_path: str
+    branch: str
+    message: str
+    describe: Callable[..., tuple[str, dict]]
+    body_template: Path = bodies.DEFAULT_TEMPLATE
+
+
+def scaffold_proposal(scaffold, branch: str | None = None) -> Proposal:
+    def describe(changes, repository_url, branch, base):
+        values = bodies.context(scaffold, changes=changes, repository_url=repository_url, branch=branch, base=base,
+                                lint=bodies.lint_result(scaffold))
+        return values["title"], values
+
+    return Proposal(scaffold.files, scaffold.rendered.base_path, default_branch(scaffold) if branch is None else branch,
+                    bodies.commit_message(scaffold), describe)
+
+
 def publish(scaffold, options: Options) -> Outcome:
+    """Commit a scaffold to its review branch; push; open or update the pull request."""
+    return publish_proposal(lambda branch: scaffold_proposal(scaffold, branch), options)
+
+
+def publish_proposal(proposal: Proposal | Callable[[str | None], Proposal], options: Options) -> Outcome:
+    """`proposal` is a Proposal, or a function making one for the --branch option (None: its default)."""
     import git as gitpython
 
     from octoscaffold.publish import git
 
     _check_options(options)
+    if callable(proposal) and not isinstance(proposal, Proposal):
+        proposal = proposal(options.branch)
     repo = git.open_repo(options.repo)
     try:
-        return _publish(repo, scaffold, options)
+        return _publish(repo, proposal, options)
     except gitpython.GitCommandError as error:
         # A local git command (pushes are handled in git.push_branch): something about this
         # repository, so an input error. One line, no credentials.
@@ -97,10 +129,9 @@ def _check_options(options: Options) -> None:
         read_text(options.pr_template, "pull request template")  # a FIFO, a device or binary is one clear line
 
 
-def _publish(repo, scaffold, options: Options) -> Outcome:
+def _publish(repo, proposal: Proposal, options: Options) -> Outcome:
     from octoscaffold.publish import git
 
-    branch = default_branch(scaffold) if options.branch is None else options.branch
     push = options.push or options.pr
     url = git.remote_url(repo, options.remote) if push else None
     forge = token = None
@@ -111,11 +142,11 @@ def _publish(repo, scaffold, options: Options) -> Outcome:
     actor = git.author(repo)
     plan = git.plan_branch(
         repo,
-        scaffold.files,
-        base_path=scaffold.rendered.base_path,
-        message=bodies.commit_message(scaffold),
+        proposal.files,
+        base_path=proposal.base_path,
+        message=proposal.message,
         base=options.base,
-        branch=branch,
+        branch=proposal.branch,
         remote=options.remote,
         force=options.force,
     )
@@ -133,16 +164,8 @@ def _publish(repo, scaffold, options: Options) -> Outcome:
         forge=forge,
     )
     if forge is not None:
-        values = bodies.context(
-            scaffold,
-            changes=plan.changes,
-            repository_url=f"{forge.web}.git",
-            branch=plan.branch,
-            base=plan.base,
-            lint=bodies.lint_result(scaffold),
-        )
-        outcome.title = values["title"]
-        outcome.body = bodies.render_body(values, options.pr_template)
+        outcome.title, values = proposal.describe(plan.changes, f"{forge.web}.git", plan.branch, plan.base)
+        outcome.body = bodies.render_body(values, options.pr_template or proposal.body_template)
     if options.dry_run:
         return outcome
 
