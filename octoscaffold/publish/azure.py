@@ -35,14 +35,16 @@ class AzureDevOps(Client):
         # Without it a rejected token is answered 203 with the sign-in page instead of 401.
         return {"Authorization": authorization, "X-TFS-FedAuthRedirect": "Suppress"}
 
-    def _route(self, number: int | None = None) -> str:
+    def _route(self, number: int | None = None, *, version: bool = True) -> str:
         project, repo = (quote(unquote(part), safe="") for part in self.forge.path.split("/"))
         tail = f"/{number}" if number is not None else ""
-        return f"/{project}/_apis/git/repositories/{repo}/pullrequests{tail}?api-version={API_VERSION}"
+        query = f"?api-version={API_VERSION}" if version else ""  # (httpx replaces it when given params)
+        return f"/{project}/_apis/git/repositories/{repo}/pullrequests{tail}{query}"
 
     def listing(self, head: str) -> tuple[str, dict[str, str]]:
-        query = {"searchCriteria.sourceRefName": f"refs/heads/{head}", "searchCriteria.status": "active"}
-        return self._route(), query
+        query = {"searchCriteria.sourceRefName": f"refs/heads/{head}", "searchCriteria.status": "active",
+                 "api-version": API_VERSION}
+        return self._route(version=False), query
 
     def creation(self, head: str, base: str, title: str, body: str) -> tuple[str, dict]:
         document = {"sourceRefName": f"refs/heads/{head}", "targetRefName": f"refs/heads/{base}",
