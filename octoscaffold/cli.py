@@ -207,7 +207,8 @@ _BRANCH_OPTIONS = [
     click.option(
         "--forge-url",
         metavar="URL",
-        help="API root of a self-hosted forge: https://HOST/api/v3 (GitHub Enterprise), https://HOST/api/v4 (GitLab).",
+        help="API root of a self-hosted forge: https://HOST/api/v3 (GitHub Enterprise), https://HOST/api/v4 (GitLab), "
+        "https://HOST/COLLECTION (Azure DevOps Server), https://HOST/rest/api/1.0 (Bitbucket Data Center).",
     ),
     click.option(
         "--pr-template", type=click.Path(dir_okay=False, path_type=Path), help="Jinja template for the pull request body."
