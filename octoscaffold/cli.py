@@ -21,6 +21,7 @@ LAZY_COMMANDS = {
     "lint": "octoscaffold.lint.command:lint",
     "catalog": "octoscaffold.commands.catalog:catalog",
     "spec": "octoscaffold.commands.spec:spec",
+    "update": "octoscaffold.update.command:update",
 }
 
 

@@ -123,7 +123,19 @@ def _environment():
         autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined
     )
     env.filters["fence"] = fence
+    env.filters["code"] = code
     return env
+
+
+def code(text: str | None) -> str:
+    """A value as inline Markdown code on one line (`absent` when there is none)."""
+    if text is None:
+        return "absent"
+    flat = " ".join(str(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""
+    return f"{ticks}{pad}{flat}{pad}{ticks}"
 
 
 def context(scaffold, *, changes, repository_url: str | None, branch: str, base: str, lint: LintResult) -> dict:
