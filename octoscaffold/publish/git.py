@@ -340,8 +340,7 @@ def commit_branch(plan: BranchPlan, actor: git.Actor) -> None:
         "GIT_COMMITTER_NAME": actor.name or "",
         "GIT_COMMITTER_EMAIL": actor.email or "",
     }
-    with _stdin(plan.message) as stdin:
-        sha = repo.git.commit_tree(tree, "-p", plan.parent_sha, istream=stdin, env=stamp)
+    sha = _commit_tree(repo, tree, plan.parent_sha, plan.message, stamp)
     _verify(plan, sha)
     expected = plan.old_sha or ZERO
     try:
@@ -353,6 +352,35 @@ def commit_branch(plan: BranchPlan, actor: git.Actor) -> None:
         ) from None
     plan.commit_sha = sha
     plan.moved = True
+
+
+def _commit_tree(repo: git.Repo, tree: str, parent: str, message: str, env: dict[str, str]) -> str:
+    """`git commit-tree`, signed when the repository's effective config sets commit.gpgsign, which
+    commit-tree (unlike commit) does not read itself: `-S` then signs as git commit would, with
+    user.signingkey in gpg.format (openpgp, x509, ssh). A signature git cannot make stops the
+    command here, before any branch moves."""
+
+    def said(error: git.GitCommandError) -> str:  # git's words (and gpg's or ssh-keygen's) on one line
+        lines = [ln.strip().removeprefix("fatal: ").removeprefix("error: ") for ln in output(error.stderr).splitlines()]
+        return printable("; ".join(dict.fromkeys(filter(None, lines)))[:500]) or f"status {error.status}"
+
+    try:
+        sign = repo.git.config("--type=bool", "--get", "commit.gpgsign").strip() == "true"
+    except git.GitCommandError as error:
+        if error.status != 1:  # 1: not set
+            raise UserError(f"git cannot read commit.gpgsign: {said(error)}; nothing was changed",
+                            hint="set it to true or false with git config commit.gpgsign") from None
+        sign = False
+    with _stdin(message) as stdin:
+        try:
+            return repo.git.commit_tree(tree, "-p", parent, *(["-S"] if sign else []), istream=stdin, env=env)
+        except git.GitCommandError as error:
+            if not sign:
+                raise
+            reason = said(error)
+    raise UserError(f"commit.gpgsign is set but git could not sign the commit: {reason}; nothing was changed",
+                    hint="fix the key git signs with (user.signingkey, gpg.format), or turn signing off in this "
+                    "repository: git config commit.gpgsign false")
 
 
 def _verify(plan: BranchPlan, commit: str) -> None:
