@@ -170,7 +170,7 @@ def _report_review(scaffold, outcome) -> None:
         return
     if forge is not None and outcome.pull_request is not None:
         pr = outcome.pull_request
-        mark = "!" if forge.kind == "gitlab" else "#"
+        mark = "!" if forge.kind in ("gitlab", "azure") else "#"
         verb = "Opened" if pr.created else "Updated the open"
         click.echo(f"{verb} {forge.what} {mark}{pr.number}: {pr.url}")
     _report_details(scaffold)
@@ -203,7 +203,7 @@ _BRANCH_OPTIONS = [
         "--pr",
         is_flag=True,
         help="Open a pull request, or update the open one; implies --push. "
-        "Token from GH_TOKEN/GITHUB_TOKEN or GITLAB_TOKEN.",
+        "Token from GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN, AZURE_DEVOPS_TOKEN/SYSTEM_ACCESSTOKEN or BITBUCKET_TOKEN.",
     ),
     click.option(
         "--forge-url",

@@ -105,12 +105,21 @@ def check_yaml(text: str, source: str, *, error: type[Exception] | None = None) 
     than MAX_NODES nodes. Reads only events, which needs no recursion."""
     error = error or _user_error()
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        _check_events(YAML(typ="safe").parse(text), source, error, words=False)  # libyaml's parser when installed: fast
+    except (YAMLError, UnicodeError):  # say what is wrong in the pure parser's words (it names tabs, for one)
+        _check_events(YAML(typ="safe", pure=True).parse(text), source, error)
+
+
+def _check_events(events, source: str, error: type[Exception], *, words: bool = True) -> None:
+    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 
     depth = nodes = 0
     try:
-        for event in YAML(typ="safe", pure=True).parse(text):
+        for event in events:
             if isinstance(event, AliasEvent):
                 raise error(f"{source}{_mark(event)}: YAML aliases (*name) are not accepted; write the value out")
             if isinstance(event, NodeEvent):
@@ -123,13 +132,21 @@ def check_yaml(text: str, source: str, *, error: type[Exception] | None = None) 
                     raise error(f"{source}{_mark(event)}: nested more than {MAX_DEPTH} levels deep")
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
-    except MarkedYAMLError as problem:
+    except YAMLError as problem:
+        if not words:
+            raise
+        _describe(problem, source, error)
+
+
+def _describe(problem, source: str, error: type[Exception]) -> None:
+    from ruamel.yaml.error import MarkedYAMLError
+
+    if isinstance(problem, MarkedYAMLError):
         mark = problem.problem_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         tab = " (indent with spaces: YAML does not allow tabs)" if "'\\t'" in str(problem.problem) else ""
         raise error(f"{source}{where}: invalid YAML: {problem.problem}{tab}") from None
-    except YAMLError as problem:
-        raise error(f"{source}: invalid YAML: {printable(problem)}") from None
+    raise error(f"{source}: invalid YAML: {printable(problem)}") from None
 
 
 def _mark(event) -> str:

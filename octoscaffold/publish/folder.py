@@ -158,7 +158,7 @@ def write_files(
     files: dict[str, str], out: Path, *, force: bool = False, recorded: dict[str, str] | None = None
 ) -> Written:
     """Write `{relative path: text}` under `out`, all or nothing. `recorded` is what an earlier
-    render wrote (path → SHA-256); those of its files this render does not make are removed if
+    render wrote (path → git blob id); those of its files this render does not make are removed if
     unedited. Existing files keep their mode; new ones get the umask's."""
     try:
         existing = set(check_target(files, out, force=force))

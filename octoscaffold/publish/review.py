@@ -164,7 +164,7 @@ def _publish(repo, proposal: Proposal, options: Options) -> Outcome:
         forge=forge,
     )
     if forge is not None:
-        outcome.title, values = proposal.describe(plan.changes, f"{forge.web}.git", plan.branch, plan.base)
+        outcome.title, values = proposal.describe(plan.changes, forge.clone, plan.branch, plan.base)
         outcome.body = bodies.render_body(values, options.pr_template or proposal.body_template)
     if options.dry_run:
         return outcome

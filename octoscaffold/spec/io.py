@@ -43,6 +43,13 @@ def _yaml(typ: str = "rt"):
     return yaml
 
 
+def _yaml_c():
+    """A data-only loader, with libyaml's parser when it is installed."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe")
+
+
 # How pydantic names the members of a union in an error's location (`parameters.x.int`).
 _UNION_MEMBERS = ("str", "constrained-str", "int", "bool", "float")
 
@@ -120,6 +127,11 @@ def spec_from_text(text: str, source: str = "spec", *, json_only: bool = False) 
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
         check_yaml(text, source, error=SpecError)
+        if "#" not in text:  # nothing to keep but data: libyaml's loader is ten times faster
+            try:
+                return spec_from_data(_plain(_yaml_c().load(text)), source)
+            except (YAMLError, ValueError, RecursionError):
+                pass  # the round-trip loader below says what is wrong in its own words
         try:
             data = _yaml().load(text)
         except MarkedYAMLError as error:

@@ -15,6 +15,7 @@ from octoscaffold.inputs import MAX_OCL_BYTES, printable, read_bytes
 from octoscaffold.render import SPEC_FOLDER
 
 MAX_SPECS = 5_000  # stored specs in one repository
+_FILE_MODES = ("100644", "100755")
 
 
 def _text(data: bytes, where: str) -> str:
@@ -47,24 +48,31 @@ class GitSource:
     """The files of one commit (the tip of the base branch); nothing in the checkout is read."""
 
     def __init__(self, repo, commit: str, label: str) -> None:
-        from octoscaffold.publish import git as plumbing
-
         self.repo, self.commit, self.label = repo, commit, label
         self.objects = Objects(repo)
-        self._entries = plumbing._tree_entries  # {path: (mode, sha)} under paths, in a commit
+        self._tree: dict[str, tuple[str, str]] | None = None
+
+    def _entries(self) -> dict[str, tuple[str, str]]:
+        """{path: (mode, blob id)} of every file in the commit, listed once."""
+        if self._tree is None:
+            from octoscaffold.publish import git as plumbing
+
+            self._tree = plumbing._tree_entries(self.repo, self.commit, ["."])
+        return self._tree
 
     def specs(self) -> list[str]:
-        entries = self._entries(self.repo, self.commit, [SPEC_FOLDER])
-        found = sorted(p for p, (mode, _) in entries.items() if p.endswith(".yaml") and p.count("/") == 1 and mode == "100644")
+        found = sorted(p for p, (mode, _) in self._entries().items()
+                       if p.startswith(SPEC_FOLDER + "/") and p.endswith(".yaml") and p.count("/") == 1 and mode == "100644")
         return _bounded(found)
 
     def files_under(self, folder: str) -> dict[str, str]:
         """{path: blob id} of the regular files under `folder`."""
-        return {p: sha for p, (mode, sha) in self._entries(self.repo, self.commit, [folder]).items() if mode in ("100644", "100755")}
+        prefix = folder.rstrip("/") + "/"
+        return {p: sha for p, (mode, sha) in self._entries().items() if p.startswith(prefix) and mode in _FILE_MODES}
 
     def read(self, path: str) -> str | None:
-        entry = self._entries(self.repo, self.commit, [path]).get(path)
-        if entry is None or entry[0] not in ("100644", "100755"):
+        entry = self._entries().get(path)
+        if entry is None or entry[0] not in _FILE_MODES:
             return None
         return self.objects.blob(entry[1], f"{self.label}:{path}")
 
@@ -74,10 +82,12 @@ class GitSource:
     def at_last_spec_commit(self, spec_path: str, path: str) -> str | None:
         """`path` as it was in the last commit that changed the stored spec: the render it was
         committed with, unless the user edited the file in that same commit."""
+        from octoscaffold.publish import git as plumbing
+
         last = self.repo.git.log("-1", "--format=%H", self.commit, "--", spec_path).strip()
         if not last:
             return None
-        entry = self._entries(self.repo, last, [path]).get(path)
+        entry = plumbing._tree_entries(self.repo, last, [path]).get(path)
         return self.objects.blob(entry[1], f"{path} at {last[:7]}") if entry else None
 
 
