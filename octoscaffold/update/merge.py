@@ -23,6 +23,8 @@ what ours lacks, and reports other differences as untouched; it never conflicts.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 
 from octoscaffold.ocl import (
@@ -48,6 +50,7 @@ SHORT = 200  # characters of each side's text kept in a Change
 SEPARATOR = " › "
 WHOLE_FILE = "(whole file)"  # the path of a change to a file's presence
 _NOT_SCOPE = frozenset({"description"})
+_STRETCH = 1000  # lines: a longer differing stretch between anchors is one hunk
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,7 @@ class _Merger:
             return o.labels
         base = None if b is None or self.two_way else b.labels
         texts = [None if labels is None else " ".join(map(quote, labels)) for labels in (base, o.labels, t.labels)]
-        path = path + SEPARATOR + "label"
+        path, kind = path + SEPARATOR + "label", "added" if base is None else "changed"
         if self.two_way:
             self.report(self.untouched, path, "changed", *texts)
             return o.labels
@@ -280,7 +283,7 @@ class _Merger:
         if base == t.labels:
             self.report(self.kept, path, "changed", *texts)
             return o.labels
-        self.report(self.conflicts, path, "changed", *texts)
+        self.report(self.conflicts, path, kind, *texts)
         return o.labels if self.prefer == "ours" else t.labels
 
     def items(self, path: str, base: list, ours: list, theirs: list, parent: str | None) -> list:
@@ -328,9 +331,12 @@ def merge_documents(
 
     A conflict resolves to ours' side, or theirs' with `prefer="theirs"`; the inputs are not changed.
     """
-    merger = _Merger(prefer, two_way=base is None)
-    b = _normal(base) if base is not None else None
-    o, t = _normal(ours), _normal(theirs)
+    return _merge(_normal(base) if base is not None else None, _normal(ours), _normal(theirs), prefer)
+
+
+def _merge(b: Document | None, o: Document, t: Document, prefer: str):
+    """merge_documents on documents already in normal form."""
+    merger = _Merger(prefer, two_way=b is None)
     body = merger.items("", b.body if b is not None else [], o.body, t.body, None)
     return Document(body), merger.applied, merger.kept, merger.untouched, merger.conflicts
 
@@ -338,15 +344,71 @@ def merge_documents(
 # ---- whole files -----------------------------------------------------------------------------------
 
 
+def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Lines found exactly once in each text, in an order both agree on (patience diff's anchors):
+    they split a long file into short stretches, so the line diff stays fast however long it is."""
+    count_a, count_b = Counter(a), Counter(b)
+    in_b = {line: j for j, line in enumerate(b) if count_b[line] == 1}
+    pairs = [(i, in_b[line]) for i, line in enumerate(a) if count_a[line] == 1 and line in in_b]
+    tails: list[int] = []  # longest increasing run of b positions, by patience sorting
+    ends: list[int] = []  # index in pairs of each tail
+    before = [-1] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        at = bisect_left(tails, j)
+        before[index] = ends[at - 1] if at else -1
+        tails[at:at + 1], ends[at:at + 1] = [j], [index]
+    chain, index = [], ends[-1] if ends else -1
+    while index >= 0:
+        chain.append(pairs[index])
+        index = before[index]
+    return chain[::-1]
+
+
+def _opcodes(a: list[str], b: list[str]):
+    """SequenceMatcher's opcodes, run only on the stretches between anchors that differ."""
+    i = j = 0
+    for next_i, next_j in [*_anchors(a, b), (len(a), len(b))]:
+        if a[i:next_i] == b[j:next_j]:
+            yield "equal", i, next_i, j, next_j
+        elif max(next_i - i, next_j - j) > _STRETCH:
+            yield from _coarse(a, b, i, next_i, j, next_j)
+        else:
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a[i:next_i], b[j:next_j], False).get_opcodes():
+                yield tag, i + i1, i + i2, j + j1, j + j2
+        if next_i < len(a):
+            yield "equal", next_i, next_i + 1, next_j, next_j + 1
+        i, j = next_i + 1, next_j + 1
+
+
+def _coarse(a: list[str], b: list[str], i1: int, i2: int, j1: int, j2: int):
+    """A long stretch as equal head, one differing middle, equal tail: coarse but right, where a
+    finer diff could take minutes."""
+    head = 0
+    while i1 + head < i2 and j1 + head < j2 and a[i1 + head] == b[j1 + head]:
+        head += 1
+    tail = 0
+    while i2 - tail > i1 + head and j2 - tail > j1 + head and a[i2 - tail - 1] == b[j2 - tail - 1]:
+        tail += 1
+    yield "equal", i1, i1 + head, j1, j1 + head
+    yield "replace", i1 + head, i2 - tail, j1 + head, j2 - tail
+    yield "equal", i2 - tail, i2, j2 - tail, j2
+
+
 def _markers(ours_text: str, theirs_text: str) -> str:
-    """Equal lines as they are; each differing run between conflict markers."""
+    """Equal lines as they are; each run of differing lines between conflict markers."""
     a, b = ours_text.split("\n"), theirs_text.split("\n")
     out: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
-        if tag == "equal":
-            out.extend(a[i1:i2])
-        else:
-            out += ["<<<<<<< ours", *a[i1:i2], "=======", *b[j1:j2], ">>>>>>> catalog"]
+    mine: list[str] = []
+    catalog: list[str] = []
+    for tag, i1, i2, j1, j2 in [*_opcodes(a, b), ("equal", len(a), len(a), len(b), len(b))]:
+        if tag != "equal":
+            mine += a[i1:i2]
+            catalog += b[j1:j2]
+            continue
+        if mine or catalog:
+            out += ["<<<<<<< ours", *mine, "=======", *catalog, ">>>>>>> catalog"]
+            mine, catalog = [], []
+        out += a[i1:i2]
     return "\n".join(out)
 
 
@@ -395,10 +457,10 @@ def merge_file(
     if b is None and not two_way:
         b = Document([])  # the file is new on both sides: everything in it was added
     runbook = runbook_hint(path)
-    merged, result.applied, result.kept, result.untouched, result.conflicts = merge_documents(b, o, t)
+    merged, result.applied, result.kept, result.untouched, result.conflicts = _merge(b, o, t, "ours")
     result.text = write(merged, runbook=runbook)
     if markers and result.conflicts:
-        theirs_side = write(merge_documents(b, o, t, prefer="theirs")[0], runbook=runbook)
+        theirs_side = write(_merge(b, o, t, "theirs")[0], runbook=runbook)
         if theirs_side != result.text:
             result.text, result.markers = _markers(result.text, theirs_side), True
     return result

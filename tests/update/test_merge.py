@@ -485,6 +485,52 @@ def test_markers_without_conflicts_give_plain_ocl(project):
     assert not result.markers and parse(result.text, path) == theirs
 
 
+def pick(marked: str, side: str) -> str:
+    """The text with every marked hunk resolved to one side ("ours" or "catalog")."""
+    out, keep = [], True
+    for line in marked.split("\n"):
+        if line in ("<<<<<<< ours", "=======", ">>>>>>> catalog"):
+            keep = {"<<<<<<< ours": side == "ours", "=======": side == "catalog", ">>>>>>> catalog": True}[line]
+        elif keep:
+            out.append(line)
+    return "\n".join(out)
+
+
+def test_markers_in_a_long_file_with_many_conflicts(project):
+    path, text = named(project, PROCESS)
+    steps = list(parse(text).blocks("step"))
+    base = parse("")
+    for copy in range(60):  # 300 steps, ~10 000 lines, the same lines over and over
+        for block in steps:
+            base.body.append(Block("step", [f"{block.labels[0]}-{copy}"], block.body))
+    ours, theirs = parse(text_of(base, path)), parse(text_of(base, path))
+    key = "Octopus.Action.Manual.BlockConcurrentDeployments"
+    for copy in range(0, 60, 3):
+        set_property(ours, f"approve-production-deployment-{copy}", key, "True")
+        set_property(theirs, f"approve-production-deployment-{copy}", key, "Maybe")
+    sides = (path, text_of(base, path), text_of(ours, path), text_of(theirs, path))
+
+    marked = merge_file(*sides, markers=True)
+
+    assert len(marked.conflicts) == 20 and marked.text.count("<<<<<<< ours") == 20
+    assert pick(marked.text, "ours") == merge_file(*sides).text
+    assert pick(marked.text, "catalog") == text_of(theirs, path)
+
+
+def test_markers_where_no_line_is_unique():
+    blocks = ["check {\n    x = 1\n}"] * 3000
+    base = "\n\n".join(blocks)
+    ours = "\n\n".join(["check {\n    x = 2\n}", *blocks[1:-1], "check {\n    x = 2\n}"])
+    theirs = "\n\n".join(["check {\n    x = 3\n}", *blocks[1:-1], "check {\n    x = 3\n}"])
+
+    marked = merge_file("checks.ocl", base, ours, theirs, markers=True)
+
+    assert [c.path for c in marked.conflicts] == ["check › x", "check #3000 › x"]
+    assert marked.markers and pick(marked.text, "ours") == ours and pick(marked.text, "catalog") == theirs
+    lines = marked.text.split("\n")
+    assert lines[:2] == ["check {", "<<<<<<< ours"] and lines[-2:] == [">>>>>>> catalog", "}"]
+
+
 # ---- whole files -----------------------------------------------------------------------------------
 
 
