@@ -123,14 +123,18 @@ def _frozen(value):
     return _value_text(value)
 
 
+def _scope(value_block: Block) -> list[Attribute]:
+    """What a variable's value applies to: its attributes but the description (sorted by _normal)."""
+    return [a for a in value_block.body if type(a) is Attribute and a.name not in _NOT_SCOPE]
+
+
 def _identity(item, parent: str | None) -> tuple:
     if type(item) is Entry:
         return ("entry", item.key)
     if type(item) is Attribute:
         return ("attribute", item.name)
     if item.name == "value" and parent == "variable":
-        scope = [a for a in item.body if type(a) is Attribute and a.name not in _NOT_SCOPE]
-        return ("value", tuple((a.name, _frozen(a.value)) for a in scope))  # sorted by _normal
+        return ("value", tuple((a.name, _frozen(a.value)) for a in _scope(item)))
     return ("block", item.name, item.labels[0] if item.labels else None)
 
 
@@ -154,7 +158,7 @@ def _segment(key: tuple, item) -> str:
     if identity[0] == "attribute":
         return item.name + suffix
     if identity[0] == "value":
-        scope = ", ".join(f"{a.name} = {_value_text(a.value)}" for a in item.body if type(a) is Attribute and a.name not in _NOT_SCOPE)
+        scope = ", ".join(f"{a.name} = {_value_text(a.value)}" for a in _scope(item))
         return f"value ({scope or 'unscoped'}){suffix}"
     return item.name + "".join(" " + quote(label) for label in item.labels) + suffix
 
