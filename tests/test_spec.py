@@ -103,3 +103,26 @@ def test_comments_in_a_spec_file_survive_resolving_and_saving(tmp_path):
     assert "region: eu-west-1  # data must stay in the EU" in saved
     assert "memory_size: 256" in saved  # defaults filled in
     assert spec_from_text(saved) == resolve_spec(load_spec(path))
+
+
+@pytest.mark.parametrize(("line", "comment"), [
+    ("a: b # c", True), ("# top", True), ("a: 'x #y' # c", True), ("a: 'x #y'", False), ('  - "q #{x}"', False),
+    ("a: O'Brien # it's", True), ("a: a 'b # c'", True), ("k: |\n  echo #x", True), ('a: "x\\" #"', False),
+    ("a: 'it''s #1'", False), ("instructions: 'release #{Octopus.Release.Number}?'", False),
+])
+def test_comments_are_told_from_hashes_in_quoted_values(line, comment):
+    from octoscaffold.spec.io import _has_comment
+
+    assert _has_comment(line) is comment
+
+
+def test_both_loaders_read_a_stored_spec_alike_and_comments_survive():
+    from octoscaffold.scaffold import build, plan
+    from octoscaffold.spec.io import _yaml, _yaml_c, dump_spec, spec_from_text
+
+    text = build(plan('Create an AWS Lambda project called "OctoPub SAM"')).files[".octoscaffold/octopub-sam.yaml"]
+    assert "#{Octopus" in text
+    assert _yaml_c().load(text) == _yaml().load(text)
+    assert dump_spec(spec_from_text(text)) == text
+    commented = text.replace("template: aws-lambda\n", "template: aws-lambda  # chosen by the platform team\n")
+    assert "# chosen by the platform team" in dump_spec(spec_from_text(commented))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,17 @@ def _yaml(typ: str = "rt"):
     # of `yaml.representer` builds it with them.)
     yaml.representer.add_representer(str, _represent_text)
     return yaml
+
+
+# A YAML comment starts a line or follows a space or tab; a line that is only `key: 'quoted'` (or
+# `- "quoted"`) has none, whatever its quotes hold (`'release #{Octopus.Release.Number}'`).
+_COMMENT = re.compile(r"(?:^|[ \t])#")
+_QUOTED_LINE = re.compile(r"""[ \t]*(?:- )*(?:[^'"#\s][^:#]*:[ \t]+)?(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")[ \t]*""")
+
+
+def _has_comment(text: str) -> bool:
+    """Whether the YAML text may hold a comment (which only the round-trip loader keeps)."""
+    return any(_COMMENT.search(line) and not _QUOTED_LINE.fullmatch(line) for line in text.splitlines() if "#" in line)
 
 
 def _yaml_c():
@@ -127,7 +139,7 @@ def spec_from_text(text: str, source: str = "spec", *, json_only: bool = False) 
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
         check_yaml(text, source, error=SpecError)
-        if "#" not in text:  # nothing to keep but data: libyaml's loader is ten times faster
+        if not _has_comment(text):  # nothing to keep but data: libyaml's loader is ten times faster
             try:
                 return spec_from_data(_plain(_yaml_c().load(text)), source)
             except (YAMLError, ValueError, RecursionError):

@@ -11,6 +11,7 @@ import click
 from octoscaffold.commands.catalog import catalog_option
 
 EXIT_BEHIND = 1  # --check found a project behind the catalog, or conflicts stopped an update
+PUBLISHERS = 4  # review branches committed at once
 
 
 @click.command()
@@ -65,34 +66,41 @@ def update(slugs, every, check, conflicts, out, repo, base, branch, push, remote
         raise UserError(f"{given[0]} is for a review branch, not for --out", hint=f"drop --out or {given[0]}")
     if check and (push or pr or branch):
         raise UserError("--check changes nothing; it takes no --push, --pr or --branch")
-    catalog = load_catalog(extra=catalogs)
     markers = conflicts == "markers"
     if out is not None:
+        from functools import partial
+
         from octoscaffold.update.sources import FolderSource
 
         if not out.is_dir():
             raise UserError(f"{out} is not a folder", hint="pass the folder that holds .octoscaffold/ and the project")
-        source, repository = FolderSource(out), None
+        open_source = partial(FolderSource, out)
     else:
-        source, repository = _git_source(repo, base, remote)
+        open_source = _git_source(repo, base, remote)
+    source = open_source()
     try:
+        label = source.label
         specs = run.select(source, slugs, every)
-        if branch is not None and len(specs) > 1:
-            raise UserError("--branch names one review branch; more than one project is being updated", hint="drop --branch")
-        updates = [run.update_project(source, spec, catalog, markers=markers) for spec in specs]
     finally:
-        if repository is not None:
-            repository.close()
+        source.close()
+    if branch is not None and len(specs) > 1:
+        raise UserError("--branch names one review branch; more than one project is being updated", hint="drop --branch")
+    load_catalog(extra=catalogs)  # a catalog that cannot be loaded is one error, not one per project
+    updates = run.update_many(open_source, specs, catalogs, markers=markers)
 
     outcomes = {}
-    if not check:
-        for item in updates:
-            if item.status == run.BEHIND:
-                if out is not None:
-                    outcomes[item.slug] = _write(item, out, dry_run)
-                else:
-                    outcomes[item.slug] = _publish(item, repo, source.label, branch, push, remote, pr, forge_url,
-                                                   pr_template, dry_run)
+    behind = [item for item in updates if item.status == run.BEHIND]
+    if not check and out is not None:
+        outcomes = {item.slug: _write(item, out, dry_run) for item in behind}
+    elif not check and behind:
+        from concurrent.futures import ThreadPoolExecutor
+        from functools import partial
+
+        publish = partial(_publish, repo=repo, base=label, branch=branch, push=push, remote=remote, pr=pr,
+                          forge_url=forge_url, pr_template=pr_template, dry_run=dry_run)
+        # git does the work in its own processes: a few at once use every core
+        with ThreadPoolExecutor(PUBLISHERS) as pool:
+            outcomes = dict(zip([item.slug for item in behind], pool.map(publish, behind)))
     _report(updates, outcomes, fmt, check)
     if any(item.status == run.FAILED for item in updates):
         sys.exit(2)
@@ -101,9 +109,12 @@ def update(slugs, every, check, conflicts, out, repo, base, branch, push, remote
 
 
 def _git_source(repo_path, base, remote):
+    """A function opening the base branch's files (in this process or a worker)."""
+    from functools import partial
+
     from octoscaffold.errors import UserError
     from octoscaffold.publish import git as plumbing
-    from octoscaffold.update.sources import GitSource
+    from octoscaffold.update.sources import open_git
 
     repo = plumbing.open_repo(repo_path)
     try:
@@ -115,10 +126,9 @@ def _git_source(repo_path, base, remote):
         commit = plumbing._resolve(repo, f"refs/heads/{base}") or plumbing._resolve(repo, f"refs/remotes/{remote}/{base}")
         if commit is None:
             raise UserError(f"there is no branch {base!r} (locally or on {remote})", hint="pass --base with an existing branch")
-    except BaseException:
+        return partial(open_git, repo.git_dir, commit, base)
+    finally:
         repo.close()
-        raise
-    return GitSource(repo, commit, base), repo
 
 
 def _write(item, out: Path, dry_run: bool) -> dict:

@@ -77,6 +77,46 @@ def select(source, slugs: tuple[str, ...], every: bool) -> list[str]:
                     hint=f"projects: {printable(', '.join(sorted(by_slug))[:300])}")
 
 
+PARALLEL_FROM = 16  # projects: below this, starting worker processes costs more than it saves
+
+
+def update_many(open_source, specs: list[str], catalog_folders: tuple, *, markers: bool = False,
+                workers: int | None = None) -> list[ProjectUpdate]:
+    """`update_project` for every spec, in order. Many projects are spread over worker processes
+    (one per core); `open_source()` makes a source in each, since a repository handle is not shared."""
+    import os
+
+    from octoscaffold.catalog import load_catalog
+
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(specs) < PARALLEL_FROM:
+        source, catalog = open_source(), load_catalog(extra=catalog_folders)
+        try:
+            return [update_project(source, spec, catalog, markers=markers) for spec in specs]
+        finally:
+            source.close()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(min(workers, len(specs)), mp_context=multiprocessing.get_context(method),
+                             initializer=_start_worker, initargs=(open_source, catalog_folders, markers)) as pool:
+        return list(pool.map(_work, specs, chunksize=max(1, len(specs) // (workers * 8))))
+
+
+_worker: dict = {}
+
+
+def _start_worker(open_source, catalog_folders, markers) -> None:
+    from octoscaffold.catalog import load_catalog
+
+    _worker.update(source=open_source(), catalog=load_catalog(extra=catalog_folders), markers=markers)
+
+
+def _work(spec: str) -> ProjectUpdate:
+    return update_project(_worker["source"], spec, _worker["catalog"], markers=_worker["markers"])
+
+
 def update_project(source, spec_path: str, catalog, *, markers: bool = False) -> ProjectUpdate:
     """Merge the new render of one stored spec into its files. A problem with this project (a spec
     that no longer validates, a file that does not parse) is reported in the result, not raised."""

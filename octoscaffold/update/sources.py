@@ -60,6 +60,9 @@ class GitSource:
             self._tree = plumbing._tree_entries(self.repo, self.commit, ["."])
         return self._tree
 
+    def close(self) -> None:
+        self.repo.close()
+
     def specs(self) -> list[str]:
         found = sorted(p for p, (mode, _) in self._entries().items()
                        if p.startswith(SPEC_FOLDER + "/") and p.endswith(".yaml") and p.count("/") == 1 and mode == "100644")
@@ -91,6 +94,12 @@ class GitSource:
         return self.objects.blob(entry[1], f"{path} at {last[:7]}") if entry else None
 
 
+def open_git(path: str, commit: str, label: str) -> GitSource:
+    import git
+
+    return GitSource(git.Repo(path), commit, label)
+
+
 class FolderSource:
     """The files in a folder on disk; blobs are looked up in the git repository around it, if any."""
 
@@ -104,6 +113,10 @@ class FolderSource:
             self.objects = Objects(git.Repo(self.root, search_parent_directories=True))
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             pass  # no repository around it: a base is known only where a file is as it was rendered
+
+    def close(self) -> None:
+        if self.objects is not None:
+            self.objects.repo.close()
 
     def specs(self) -> list[str]:
         folder = self.root / SPEC_FOLDER
