@@ -192,8 +192,8 @@ def _report(updates, outcomes: dict, fmt: str, check: bool) -> None:
     from octoscaffold.update import body, run
 
     for item in updates:
-        if item.status == run.FAILED:
-            click.echo(f"{item.slug}: cannot update: {item.error}")
+        if item.status == run.FAILED:  # one line each, on stderr like every other error
+            click.echo(f"octoscaffold: error: {item.slug}: cannot update: {item.error}", err=True)
             continue
         where = body.versions(item)
         if item.status == run.CURRENT:

@@ -286,7 +286,7 @@ def test_a_broken_project_is_one_line_and_the_others_still_update(scaffolded, ca
     result = update(scaffolded, v2, "--all")
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    line = next(line for line in result.output.splitlines() if line.startswith(f"{SLUG}: cannot update"))
+    line = next(line for line in result.output.splitlines() if line.startswith(f"octoscaffold: error: {SLUG}: cannot update"))
     assert "deployment_process.ocl" in line
     assert "billing: update (aws-lambda 1.0.0 → 1.1.0)" in result.output
     assert "octoscaffold/update-billing" in branches(scaffolded)
@@ -297,7 +297,7 @@ def test_a_stored_spec_that_cannot_be_read_is_reported_not_raised(scaffolded, ca
     commit_files(scaffolded, "main", {SPEC: stored}, "Damaged spec")
     result = update(scaffolded, catalogs[1])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert result.output.startswith(f"{SLUG}: cannot update:")
+    assert result.output.startswith(f"octoscaffold: error: {SLUG}: cannot update:")
     assert branches(scaffolded) == ["main"]
 
 
