@@ -309,3 +309,30 @@ def test_out_refuses_branch_options(tmp_path, catalogs):
 def test_a_folder_with_no_stored_specs_says_so(tmp_path):
     result = run("update", "--out", str(tmp_path))
     assert result.exit_code == 2 and "holds no stored specs" in result.output
+
+
+def test_update_pushes_and_opens_a_pull_request_then_updates_it(scaffolded, catalogs, http_origin, forge, monkeypatch):
+    monkeypatch.setenv("GH_TOKEN", forge.token)
+    git(scaffolded, "push", "-q", "origin", "main")
+    hand_edits(scaffolded)
+    git(scaffolded, "push", "-q", "origin", "main")
+    pr = ["--pr", "--forge-url", forge.api("github")]
+    result = update(scaffolded, catalogs[1], *pr)
+    assert result.exit_code == 0, result.output
+    created = next(r for r in forge.requests if r.method == "POST")
+    assert created.body["head"] == UPDATE_BRANCH and created.body["base"] == "main"
+    assert created.body["title"] == "Update Octopus project OctoPub SAM to aws-lambda 1.1.0 (octoscaffold)"
+    body = created.body["body"]
+    for part in ("template aws-lambda 1.0.0 → 1.1.0", "## Catalog changes applied", 'step "smoke-test-lambda" added',
+                 "## Your edits kept", 'step "notify-team" added', f"changed: `{PROCESS}`"):
+        assert part in body, part
+    assert git(http_origin, "rev-parse", UPDATE_BRANCH) == git(scaffolded, "rev-parse", UPDATE_BRANCH)
+    assert "opened pull request https://github.example/acme/widgets/pull/1" in result.output
+    assert forge.token not in result.output
+
+    forge.requests.clear()
+    again = update(scaffolded, catalogs[1], *pr)  # nothing new: no commit, the open pull request refreshed
+    assert again.exit_code == 0, again.output
+    assert "already holds this update" in again.output
+    assert [r.method for r in forge.requests] == ["GET", "PATCH"]
+    assert len(forge.pulls["acme/widgets"]) == 1
