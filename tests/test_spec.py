@@ -126,3 +126,19 @@ def test_both_loaders_read_a_stored_spec_alike_and_comments_survive():
     assert dump_spec(spec_from_text(text)) == text
     commented = text.replace("template: aws-lambda\n", "template: aws-lambda  # chosen by the platform team\n")
     assert "# chosen by the platform team" in dump_spec(spec_from_text(commented))
+
+
+@pytest.mark.parametrize("line", ["  environments: [Dev, Test]", "a: {b: 1}", "script: |", "- >", "a: !!str 5", "---"])
+def test_a_styled_value_keeps_the_round_trip_loader(line):
+    from octoscaffold.spec.io import _plain_layout
+
+    assert not _plain_layout(f"apiVersion: octoscaffold/v1\n{line}\n")
+
+
+def test_a_spec_file_without_comments_keeps_its_key_order_and_flow_lists():
+    from octoscaffold.spec.io import dump_spec, spec_from_text
+
+    text = "template: aws-lambda\nproject:\n  name: Orders\n  group: Shop\napiVersion: octoscaffold/v1\n"
+    assert dump_spec(spec_from_text(text)).startswith("template: aws-lambda\nproject:\n  name: Orders\n  group: Shop\n")
+    flow = text + "lifecycle:\n  environments: [Dev, Production]\n"
+    assert "  environments: [Dev, Production]\n" in dump_spec(spec_from_text(flow))

@@ -50,9 +50,20 @@ _COMMENT = re.compile(r"(?:^|[ \t])#")
 _QUOTED_LINE = re.compile(r"""[ \t]*(?:- )*(?:[^'"#\s][^:#]*:[ \t]+)?(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")[ \t]*""")
 
 
+# A value written in a style the round-trip loader keeps: flow [..] {..} (but the empty [] and {},
+# which every dumper writes so), block scalars | >, tags, anchors and aliases, document markers.
+_STYLED = re.compile(r"""[ \t]*(?:- +)*(?:[^'"#\s][^:#]*:[ \t]+)?(?:[\[{](?!(?<=\[)\][ \t]*$|(?<={)}[ \t]*$)|[|>!&*])|---|\.\.\.|%""")
+
+
 def _has_comment(text: str) -> bool:
     """Whether the YAML text may hold a comment (which only the round-trip loader keeps)."""
     return any(_COMMENT.search(line) and not _QUOTED_LINE.fullmatch(line) for line in text.splitlines() if "#" in line)
+
+
+def _plain_layout(text: str) -> bool:
+    """Whether the text holds nothing the round-trip loader would keep but its key order: no
+    comments and no styled values (a spec octoscaffold wrote is such a text)."""
+    return not _has_comment(text) and not any(_STYLED.match(line) for line in text.splitlines())
 
 
 def _yaml_c():
@@ -139,11 +150,15 @@ def spec_from_text(text: str, source: str = "spec", *, json_only: bool = False) 
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
         check_yaml(text, source, error=SpecError)
-        if not _has_comment(text):  # nothing to keep but data: libyaml's loader is ten times faster
+        if _plain_layout(text):  # nothing but data and key order to keep: libyaml's loader is ten times faster
             try:
-                return spec_from_data(_plain(_yaml_c().load(text)), source)
+                data = _yaml_c().load(text)
             except (YAMLError, ValueError, RecursionError):
-                pass  # the round-trip loader below says what is wrong in its own words
+                data = None  # the round-trip loader below says what is wrong in its own words
+            if isinstance(data, dict):
+                spec = spec_from_data(_plain(data), source)
+                spec._document = data  # plain, ordered: saving keeps the user's key order
+                return spec
         try:
             data = _yaml().load(text)
         except MarkedYAMLError as error:
