@@ -88,7 +88,8 @@ def _ordered(body: list[Attribute | Block], name_first: bool = False) -> list[At
     return attributes + blocks
 
 
-def _literal(value) -> str:
+def literal(value) -> str:
+    """A string, number, boolean, null or list as OCL text on one line."""
     kind = type(value)
     if kind is String:
         return quote(value.value)
@@ -99,7 +100,7 @@ def _literal(value) -> str:
     if kind is Null:
         return "null"
     if kind is List:
-        return "[" + ", ".join(_literal(item) for item in value.items) + "]"
+        return "[" + ", ".join(literal(item) for item in value.items) + "]"
     raise TypeError(f"cannot write {kind.__name__} as an OCL literal")
 
 
@@ -114,7 +115,7 @@ def _value_lines(out: list[str], prefix: str, value, depth: int) -> None:
             out.append("\n".join(indent + line for line in lines))
             out.append(indent + tag)
             return
-    out.append(prefix + _literal(value))
+    out.append(prefix + literal(value))
 
 
 def _attribute(out: list[str], attribute: Attribute, depth: int) -> None:

@@ -30,13 +30,10 @@ from dataclasses import dataclass, field
 from octoscaffold.ocl import (
     Attribute,
     Block,
-    Boolean,
     Dictionary,
     Document,
     Entry,
     List,
-    Null,
-    Number,
     OclError,
     String,
     parse,
@@ -44,7 +41,7 @@ from octoscaffold.ocl import (
     write,
 )
 from octoscaffold.ocl.parser import MAX_DEPTH
-from octoscaffold.ocl.writer import key_order, key_text, quote
+from octoscaffold.ocl.writer import key_order, key_text, literal, quote
 
 SHORT = 200  # characters of each side's text kept in a Change
 SEPARATOR = " › "
@@ -173,17 +170,8 @@ def _join(path: str, segment: str) -> str:
 
 
 def _value_text(value) -> str:
-    kind = type(value)
-    if kind is String:
-        return quote(value.value)
-    if kind is Number:
-        return value.text
-    if kind is Boolean:
-        return "true" if value.value else "false"
-    if kind is Null:
-        return "null"
-    if kind is List:
-        return "[" + ", ".join(_value_text(item) for item in value.items) + "]"
+    if type(value) is not Dictionary:
+        return literal(value)
     entries = sorted(value.entries, key=lambda entry: key_order(entry.key))
     return "{ " + ", ".join(f"{key_text(e.key)} = {_value_text(e.value)}" for e in entries) + " }"
 
