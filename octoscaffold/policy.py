@@ -51,7 +51,19 @@ def resolve(spec: ProjectSpec, template: Template) -> ProjectSpec:
     if spec.git.base_path is None:
         spec.git.base_path = f".octopus/{spec.slug}"
     spec.practices = _practices(spec, template.manifest)
-    return spec
+    return _checked(spec)
+
+
+def _checked(spec: ProjectSpec) -> ProjectSpec:
+    """The resolved spec validated as a whole: what the policy filled in obeys the spec's rules too."""
+    from octoscaffold.errors import SpecError
+    from octoscaffold.spec.base import ModelError
+
+    try:
+        checked = ProjectSpec.model_validate(spec.model_dump())
+    except ModelError as error:
+        raise SpecError(f"spec: {error}") from None
+    return spec.model_copy(update={f: getattr(checked, f) for f in checked.__struct_fields__})
 
 
 def _default(value, spec: ProjectSpec):

@@ -51,7 +51,7 @@ def _notification(spec, on: bool) -> None:
 
 
 SWITCHES = [("tenanted", _tenancy), ("approval", _approval), ("scan", _scan)]
-if "notification" in ProjectSpec.model_fields:  # the failure notification, where the spec has it
+if "notification" in ProjectSpec.__struct_fields__:  # the failure notification, where the spec has it
     SWITCHES.append(("notification", _notification))
 SWITCHES.append(("defaults", None))  # applied to the spec's data before it is read
 

@@ -150,7 +150,7 @@ def test_catalog_check_reports_manifest_errors_with_file_and_field(tmp_path):
     write(tmp_path, {"bad/template.yaml": "id: bad\ntitle: Bad\nversion: 1.0.0\ndescription: d\nkeywords: []\n"})
     result = CliRunner().invoke(cli, ["catalog", "check", str(tmp_path)])
     assert result.exit_code == 2
-    assert "bad/template.yaml: keywords: List should have at least 1 item" in result.stderr
+    assert "bad/template.yaml: keywords: must not be empty" in result.stderr
 
 
 MALICIOUS = {

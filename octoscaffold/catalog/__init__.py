@@ -5,26 +5,18 @@ Folders whose name starts with `_` hold partials shared by every template (e.g. 
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from msgspec import Meta, field
 
 from octoscaffold.errors import TemplateError, UserError
 from octoscaffold.inputs import printable
+from octoscaffold.spec.base import Model, ModelError, invalid
 from octoscaffold.spec.model import ParameterValue
 
 MANIFEST = "template.yaml"
@@ -38,8 +30,9 @@ def builtin_root() -> Path:
     return packaged if packaged.is_dir() else here.parent / "templates" / "ocl"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Model(Model):
+    what: ClassVar[str] = "manifest"
+    docs: ClassVar[str] = "docs/template-authoring.md"
 
 
 def inside(path: Path | str, root: Path | str) -> bool:
@@ -57,9 +50,6 @@ def _relative_file(value: str) -> str:
         # an example's snapshots go to snapshots/<stem>: "..", "." or "" would be another folder
         raise ValueError(f"{value!r}: the file name before its extension must not be empty, '.' or '..'")
     return value
-
-
-RelativeFile = Annotated[str, AfterValidator(_relative_file)]
 
 
 ParameterType = Literal["string", "slug", "integer", "boolean", "list"]
@@ -81,39 +71,36 @@ NAMED_PATTERNS = {
 NAMED_PATTERNS["region"] = "|".join(NAMED_PATTERNS.values())
 
 
-class PromptHint(_Model):
+class PromptHint(_Model, kw_only=True):
     """How a prompt names a parameter, for the rules parser: `20 min bake time`, `port 3000`."""
 
-    cues: list[str] = Field(default_factory=list, description="Words or phrases that name the parameter.")
-    unit: Unit | None = Field(None, description="Unit of an integer; a prompt's own unit is converted.")
-    pattern: str | None = Field(
-        None, max_length=300, description="Regular expression of a value, or @aws-region, @azure-region, @gcp-region."
-    )
-    aliases: dict[str, list[str]] = Field(
-        default_factory=dict, description="Words that name each choice (or true/false of a boolean)."
-    )
-    anywhere: bool | None = Field(
-        None,
+    cues: Annotated[list[str], Meta(description="Words or phrases that name the parameter.")] = field(default_factory=list)
+    unit: Annotated[Unit | None, Meta(description="Unit of an integer; a prompt's own unit is converted.")] = None
+    pattern: Annotated[
+        Annotated[str, Meta(max_length=300)] | None,
+        Meta(description="Regular expression of a value, or @aws-region, @azure-region, @gcp-region."),
+    ] = None
+    aliases: Annotated[dict[str, list[str]], Meta(
+        description="Words that name each choice (or true/false of a boolean)."
+    )] = field(default_factory=dict)
+    anywhere: Annotated[bool | None, Meta(
         description="The pattern names the parameter on its own, without a cue (`nodejs20.x`); "
         "always so for the named patterns.",
-    )
+    )] = None
 
-    @field_validator("pattern")
-    @classmethod
-    def _pattern(cls, value: str | None) -> str | None:
-        import re
-
+    def check(self) -> None:
+        value = self.pattern
         if value is None:
-            return None
-        if value.startswith("@"):
-            if value[1:] not in NAMED_PATTERNS:
-                raise ValueError(f"unknown named pattern {value!r} (known: {', '.join('@' + n for n in NAMED_PATTERNS)})")
-            return value
-        try:
-            re.compile(value)
-        except re.error as error:
-            raise ValueError(f"not a regular expression: {error}") from None
-        return value
+            return
+        with invalid("pattern"):
+            if value.startswith("@"):
+                if value[1:] not in NAMED_PATTERNS:
+                    raise ValueError(f"unknown named pattern {value!r} (known: {', '.join('@' + n for n in NAMED_PATTERNS)})")
+                return
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a regular expression: {error}") from None
 
     @property
     def alone(self) -> bool:
@@ -128,18 +115,21 @@ class PromptHint(_Model):
         return self.pattern
 
 
-class ParameterDef(_Model):
-    type: ParameterType = "string"
+class ParameterDef(_Model, kw_only=True):
     description: str
     default: ParameterValue
+    type: ParameterType = "string"
     choices: list[str] | None = None
-    prompt: PromptHint | None = Field(None, description="How a prompt names this parameter.")
+    prompt: Annotated[PromptHint | None, Meta(description="How a prompt names this parameter.")] = None
 
-    @model_validator(mode="after")
-    def _default_fits(self) -> "ParameterDef":
+    def check(self) -> None:
         if not self.accepts(self.default):
             raise ValueError(f"default {self.default!r} is not a {self.type}")
-        return self
+        if self.prompt and self.prompt.aliases:
+            allowed = self.choices or (["true", "false"] if self.type == "boolean" else [])
+            unknown = [a for a in self.prompt.aliases if a not in allowed]
+            if unknown:
+                raise ValueError(f"prompt.aliases: {unknown[0]!r} is not one of {', '.join(allowed) or 'the choices'}")
 
     def accepts(self, value: object) -> bool:
         if self.type == "integer" and isinstance(value, bool):
@@ -152,24 +142,19 @@ class ParameterDef(_Model):
             return "{slug}" in value or is_slug(value)
         return self.type != "list" or all(isinstance(v, str) for v in value)  # type: ignore[union-attr]
 
-    @model_validator(mode="after")
-    def _aliases_fit(self) -> "ParameterDef":
-        if self.prompt and self.prompt.aliases:
-            allowed = self.choices or (["true", "false"] if self.type == "boolean" else [])
-            unknown = [a for a in self.prompt.aliases if a not in allowed]
-            if unknown:
-                raise ValueError(f"prompt.aliases: {unknown[0]!r} is not one of {', '.join(allowed) or 'the choices'}")
-        return self
 
-
-class RunbookDef(_Model):
+class RunbookDef(_Model, kw_only=True):
     name: str
     description: str
-    file: RelativeFile = Field(description="Jinja file, relative to the template folder.")
-    production: bool = Field(True, description="Whether it may run in production environments.")
+    file: Annotated[str, Meta(description="Jinja file, relative to the template folder.")]
+    production: Annotated[bool, Meta(description="Whether it may run in production environments.")] = True
+
+    def check(self) -> None:
+        with invalid("file"):
+            _relative_file(self.file)
 
 
-class PrerequisiteDef(_Model):
+class PrerequisiteDef(_Model, kw_only=True):
     """Something the space needs that the OCL cannot show (e.g. an Argo CD instance)."""
 
     kind: str
@@ -177,37 +162,43 @@ class PrerequisiteDef(_Model):
     detail: str = ""
 
 
-class SensitiveDef(_Model):
+class SensitiveDef(_Model, kw_only=True):
     """A sensitive variable the kind's steps use: its value lives in Octopus, never in git."""
 
-    name: str = Field(pattern=r"^Project(\.[A-Za-z0-9]+)+$")
+    name: Annotated[str, Meta(pattern=r"^Project(\.[A-Za-z0-9]+)+$")]
     description: str
 
 
-class Manifest(_Model):
+class Manifest(_Model, kw_only=True):
     id: str
     title: str
     version: str
     description: str
-    keywords: list[str] = Field(min_length=1, description="Words and phrases that select this kind.")
-    similar_keywords: list[str] = Field(
-        default_factory=list, description="Words of a close fit (e.g. liquibase for Flyway): they select this kind with a warning."
-    )
-    priority: int = Field(
-        0, description="When a prompt names several kinds, the higher priority wins (tools over platforms)."
-    )
-    parameters: dict[str, ParameterDef] = Field(default_factory=dict)
-    prerequisites: list[PrerequisiteDef] = Field(default_factory=list)
-    sensitive_variables: list[SensitiveDef] = Field(default_factory=list)
-    runbooks: list[RunbookDef] = Field(default_factory=list)
-    examples: list[RelativeFile] = Field(
-        default_factory=list, description="Example spec files, relative to the template folder."
+    keywords: Annotated[list[str], Meta(min_length=1, description="Words and phrases that select this kind.")]
+    similar_keywords: Annotated[list[str], Meta(
+        description="Words of a close fit (e.g. liquibase for Flyway): they select this kind with a warning."
+    )] = field(default_factory=list)
+    priority: Annotated[int, Meta(
+        description="When a prompt names several kinds, the higher priority wins (tools over platforms)."
+    )] = 0
+    parameters: dict[str, ParameterDef] = field(default_factory=dict)
+    prerequisites: list[PrerequisiteDef] = field(default_factory=list)
+    sensitive_variables: list[SensitiveDef] = field(default_factory=list)
+    runbooks: list[RunbookDef] = field(default_factory=list)
+    examples: Annotated[list[str], Meta(description="Example spec files, relative to the template folder.")] = field(
+        default_factory=list
     )
 
-    @field_validator("version", mode="before")
     @classmethod
-    def _version(cls, value):
-        return str(value) if isinstance(value, (int, float)) else value
+    def raw_check(cls, data: Any) -> None:
+        # A version written as a number (`version: 1.0`) is read as the text it is.
+        if isinstance(data, dict) and isinstance(data.get("version"), (int, float)) and not isinstance(data["version"], bool):
+            data["version"] = str(data["version"])
+
+    def check(self) -> None:
+        for index, example in enumerate(self.examples):
+            with invalid(f"examples.{index}"):
+                _relative_file(example)
 
 
 @dataclass(frozen=True)
@@ -250,10 +241,8 @@ def _load_manifest(folder: Path, data: Any = None) -> Manifest:
         data = _read_manifest(path)
     try:
         manifest = Manifest.model_validate(data)
-    except ValidationError as error:
-        from octoscaffold.spec.io import describe_errors
-
-        raise TemplateError(printable(f"{path}: {describe_errors(error)}")) from None  # names values of the file
+    except ModelError as error:
+        raise TemplateError(printable(f"{path}: {error}")) from None  # names values of the file
     if manifest.id != folder.name:
         raise TemplateError(f"{path}: id {manifest.id!r} must match the folder name {folder.name!r}")
     return manifest
@@ -281,6 +270,8 @@ class Catalog:
         try:
             return self.templates[template_id]
         except KeyError:
+            import difflib
+
             close = difflib.get_close_matches(template_id, list(self.templates), n=3, cutoff=0.4)
             hint = f"did you mean {', '.join(close)}?" if close else "see `octoscaffold catalog list`"
             raise UserError(f"unknown template {template_id!r}", hint=hint) from None
@@ -293,9 +284,37 @@ ENTRY_POINT_GROUP = "octoscaffold.catalogs"
 ENVIRONMENT_VARIABLE = "OCTOSCAFFOLD_CATALOG_PATH"
 
 
+def _declares_catalogs() -> bool:
+    """Whether any installed distribution may declare the entry point group. importlib.metadata
+    costs more to import than this look at the `entry_points.txt` files it would read itself;
+    when one names the group (or cannot be read), it does the real work."""
+    import sys
+
+    header = f"[{ENTRY_POINT_GROUP}]"
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder or ".", name, "entry_points.txt"), encoding="utf-8", errors="replace") as file:
+                    if header in file.read(1_000_000):
+                        return True
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return True
+    return False
+
+
 def entry_point_sources() -> list[Source]:
     """Catalogs installed as Python packages: an entry point in the group `octoscaffold.catalogs`
     names a folder path, or a function returning one."""
+    if not _declares_catalogs():
+        return []
     from importlib.metadata import entry_points
 
     sources = []

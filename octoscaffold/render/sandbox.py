@@ -97,7 +97,7 @@ class ReadOnly:
 def read_only(value: Any) -> Any:
     """`value` as templates may see it: lists as tuples, dicts as read-only mappings, models as
     ReadOnly views; text, numbers and frozen records as they are."""
-    from pydantic import BaseModel
+    from msgspec import Struct
 
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
@@ -105,7 +105,7 @@ def read_only(value: Any) -> Any:
         return tuple(read_only(v) for v in value)
     if isinstance(value, Mapping):
         return MappingProxyType({k: read_only(v) for k, v in value.items()})
-    if isinstance(value, BaseModel):
+    if isinstance(value, Struct):
         return ReadOnly(value)
     return value
 

@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from octoscaffold.errors import SpecError
+from octoscaffold.spec.base import ModelError
 from octoscaffold.spec.model import API_VERSION, ProjectSpec
 
 # Characters a YAML reader takes as line breaks (or drops) unless they are escaped in double quotes.
@@ -73,42 +72,6 @@ def _yaml_c():
     return YAML(typ="safe")
 
 
-# How pydantic names the members of a union in an error's location (`parameters.x.int`).
-_UNION_MEMBERS = ("str", "constrained-str", "int", "bool", "float")
-
-
-def _union_member(part: object) -> bool:
-    return isinstance(part, str) and (part in _UNION_MEMBERS or part.startswith("list["))
-
-
-def describe_errors(error: ValidationError) -> str:
-    """Pydantic errors as one line: `project.name: field required; tenancy.mode: ...`. A value
-    that fits no member of a union (a parameter) is one error, not one per member."""
-    parts = []
-    unions: set[str] = set()
-    for item in error.errors():
-        loc = item["loc"]
-        if loc and _union_member(loc[-1]):
-            where = ".".join(str(p) for p in loc[:-1])
-            if where not in unions:
-                unions.add(where)
-                parts.append(f"{where}: must be text, a whole number, true/false or a list of text (got {item['input']!r})")
-            continue
-        where = ".".join(str(p) for p in loc) or "spec"
-        message = item["msg"]
-        if item["type"] == "literal_error":
-            expected = item.get("ctx", {}).get("expected", "")
-            message = f"must be one of {expected} (got {item['input']!r})"
-        elif item["type"] == "extra_forbidden":
-            message = "is not a spec field (check the spelling; see docs/spec.md)"
-        elif item["type"] == "missing":
-            message = "is required"
-        elif message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        parts.append(f"{where}: {message}")
-    return "; ".join(parts)
-
-
 def spec_from_data(data: Any, source: str = "spec") -> ProjectSpec:
     if data is None:
         raise SpecError(f"{source}: the spec is empty", hint="a spec needs at least apiVersion, project.name and template")
@@ -119,8 +82,8 @@ def spec_from_data(data: Any, source: str = "spec") -> ProjectSpec:
         raise SpecError(f"{source}: apiVersion {version!r} is not supported (use {API_VERSION!r})")
     try:
         return ProjectSpec.model_validate(data)
-    except ValidationError as error:
-        raise SpecError(f"{source}: {describe_errors(error)}") from None
+    except ModelError as error:
+        raise SpecError(f"{source}: {error}") from None
 
 
 def load_spec(path: Path) -> ProjectSpec:
@@ -183,7 +146,7 @@ def _short(error: BaseException) -> str:
 
 
 def _plain(data: Any) -> Any:
-    """ruamel's round-trip containers → plain dicts and lists (pydantic wants plain types)."""
+    """ruamel's round-trip containers → plain dicts and lists (the models want plain types)."""
     if isinstance(data, dict):
         return {str(k): _plain(v) for k, v in data.items()}
     if isinstance(data, list):
@@ -243,7 +206,7 @@ def dump_spec(spec: ProjectSpec, fmt: str = "yaml") -> str:
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     out = io.StringIO()
-    if spec._document is not None:
+    if getattr(spec, "_document", None) is not None:
         _yaml().dump(_merge(copy.deepcopy(spec._document), data), out)
     else:
         _yaml("safe").dump(data, out)

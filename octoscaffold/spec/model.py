@@ -1,5 +1,8 @@
 """The typed intent: what the user asked for, and what the policy resolved.
 
+Models are msgspec structs (see octoscaffold.spec.base): validated when a spec is read
+(`ProjectSpec.model_validate`), with the checks of each model in its `check`.
+
 A minimal spec is `apiVersion`, `project.name` and `template`; everything else has a default or is
 filled in by the policy (octoscaffold.policy). The JSON paths documented in docs/spec.md are a
 stable public interface.
@@ -9,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from msgspec import Meta, field
 
+from octoscaffold.spec.base import Model, invalid
 from octoscaffold.spec.naming import is_slug, slugify
 
 API_VERSION = "octoscaffold/v1"
@@ -62,17 +66,17 @@ def _writable(value: Any, where: str = "") -> None:
             _writable(item, f"{where}[{index}]")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, validate_assignment=True, str_max_length=MAX_TEXT
-    )
 
-    @model_validator(mode="before")
+Text = Annotated[str, Meta(max_length=MAX_TEXT)]
+Name = Annotated[str, Meta(min_length=1, max_length=MAX_NAME)]
+NonEmpty = Annotated[str, Meta(min_length=1, max_length=MAX_TEXT)]
+Texts = Annotated[list[Text], Meta(max_length=MAX_ITEMS)]
+
+
+class _Model(Model):
     @classmethod
-    def _only_writable(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            _writable(data)
-        return data
+    def raw_check(cls, data: Any) -> None:
+        _writable(data)
 
 
 def _names(values: list[str], what: str) -> list[str]:
@@ -96,97 +100,86 @@ def _named(value: str, what: str) -> str:
     return value
 
 
-class Project(_Model):
-    name: str = Field(min_length=1, max_length=MAX_NAME, description="Display name of the Octopus project.")
-    slug: str | None = Field(None, description="Project slug; derived from the name when omitted.")
-    group: str = Field("Default Project Group", min_length=1, description="Project group name.")
-    space: str = Field("Default", min_length=1, description="Octopus space name.")
-    description: str = Field("", description="Project description.")
+class Project(_Model, kw_only=True):
+    name: Annotated[Name, Meta(description="Display name of the Octopus project.")]
+    slug: Annotated[Text | None, Meta(description="Project slug; derived from the name when omitted.")] = None
+    group: Annotated[NonEmpty, Meta(description="Project group name.")] = "Default Project Group"
+    space: Annotated[NonEmpty, Meta(description="Octopus space name.")] = "Default"
+    description: Annotated[Text, Meta(description="Project description.")] = ""
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _named(value, "project")
-
-    @field_validator("slug")
-    @classmethod
-    def _slug_rules(cls, value: str | None) -> str | None:
-        if value is not None and not is_slug(value):
-            raise ValueError(
-                f"{value!r} must be lowercase letters, digits and single hyphens "
-                f"(at most 50 characters), e.g. {slugify(value)!r}"
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _slug(self) -> "Project":
+    def check(self) -> None:
+        with invalid("name"):
+            self.name = _named(self.name, "project")
+        if self.slug is not None and not is_slug(self.slug):
+            with invalid("slug"):
+                raise ValueError(
+                    f"{self.slug!r} must be lowercase letters, digits and single hyphens "
+                    f"(at most 50 characters), e.g. {slugify(self.slug)!r}"
+                )
         if self.slug is None:
             self.slug = slugify(self.name)
-        return self
 
 
-class Lifecycle(_Model):
-    name: str | None = Field(None, description="Lifecycle name; the policy picks one when omitted.")
-    environments: list[str] = Field(
-        default_factory=list,
-        max_length=MAX_ITEMS,
-        description="Environment names in promotion order; the policy fills the default.",
-    )
-    retention: Retention | None = Field(None, description="Release retention the lifecycle should have.")
-
-    @field_validator("environments")
-    @classmethod
-    def _environments(cls, value: list[str]) -> list[str]:
-        return _names(value, "environment")
+class Retention(_Model, kw_only=True):
+    releases: Annotated[int, Meta(ge=1, le=10_000, description="Releases kept in each non-production phase.")]
+    production_days: Annotated[int, Meta(ge=1, le=10_000, description="Days releases are kept in production phases.")]
 
 
-class Tenancy(_Model):
+class Lifecycle(_Model, kw_only=True):
+    name: Annotated[Text | None, Meta(description="Lifecycle name; the policy picks one when omitted.")] = None
+    environments: Annotated[
+        Texts, Meta(description="Environment names in promotion order; the policy fills the default.")
+    ] = field(default_factory=list)
+    retention: Annotated[Retention | None, Meta(description="Release retention the lifecycle should have.")] = None
+
+    def check(self) -> None:
+        with invalid("environments"):
+            self.environments = _names(self.environments, "environment")
+
+
+class Tenancy(_Model, kw_only=True):
     mode: TenancyMode = "untenanted"
-    tenants: list[str] = Field(default_factory=list, max_length=10 * MAX_ITEMS)
-    tenant_tags: list[str] = Field(default_factory=list, max_length=MAX_ITEMS, description="Canonical `TagSet/Tag` names.")
+    tenants: Annotated[list[Text], Meta(max_length=10 * MAX_ITEMS)] = field(default_factory=list)
+    tenant_tags: Annotated[Texts, Meta(description="Canonical `TagSet/Tag` names.")] = field(default_factory=list)
 
-    @field_validator("tenant_tags")
-    @classmethod
-    def _tags(cls, value: list[str]) -> list[str]:
-        bad = [t for t in value if t.count("/") != 1 or "" in t.split("/")]
+    def check(self) -> None:
+        bad = [t for t in self.tenant_tags if t.count("/") != 1 or "" in t.split("/")]
         if bad:
-            raise ValueError(f"tenant tags are written `TagSet/Tag`, not {', '.join(map(repr, bad))}")
-        return value
+            with invalid("tenant_tags"):
+                raise ValueError(f"tenant tags are written `TagSet/Tag`, not {', '.join(map(repr, bad))}")
 
 
-class Approval(_Model):
+class Approval(_Model, kw_only=True):
     enabled: bool = True
-    environments: list[str] = Field(
-        default_factory=list,
-        description="Environments the approval runs in; default: the production environment(s).",
-    )
-    instructions: str | None = None
-    team: str | None = Field(None, description="Slug of the team responsible for approving.")
+    environments: Annotated[
+        list[Text], Meta(description="Environments the approval runs in; default: the production environment(s).")
+    ] = field(default_factory=list)
+    instructions: Text | None = None
+    team: Annotated[Text | None, Meta(description="Slug of the team responsible for approving.")] = None
 
 
 SbomSource = Literal["package", "image", "none"]
 NotificationChannel = Literal["none", "email", "slack", "teams"]
 
 
-class SecurityScan(_Model):
+class SecurityScan(_Model, kw_only=True):
     enabled: bool = True
-    environment: str = Field("Security", min_length=1)
-    sbom: SbomSource = Field(
-        "package",
+    environment: NonEmpty = "Security"
+    sbom: Annotated[SbomSource, Meta(
         description="What is scanned: `package` the CycloneDX SBOM package of each release, `image` the "
         "deployed container image, `none` nothing (no scan step; the practice is off).",
-    )
-    scanner_image: str | None = Field(
-        None, min_length=1, max_length=MAX_NAME, description="Container image of the scanner (Trivy); default: the script's own."
-    )
+    )] = "package"
+    scanner_image: Annotated[
+        Name | None, Meta(description="Container image of the scanner (Trivy); default: the script's own.")
+    ] = None
 
-    @field_validator("scanner_image")
-    @classmethod
-    def _image(cls, value: str | None) -> str | None:
+    def check(self) -> None:
         # It goes into a shell command: only the characters of an image reference.
-        if value is not None and not IMAGE_REFERENCE.fullmatch(value):
-            raise ValueError(f"{value!r} is not a container image reference, e.g. ghcr.io/aquasecurity/trivy:0.58.1")
-        return value
+        if self.scanner_image is not None and not IMAGE_REFERENCE.fullmatch(self.scanner_image):
+            with invalid("scanner_image"):
+                raise ValueError(
+                    f"{self.scanner_image!r} is not a container image reference, e.g. ghcr.io/aquasecurity/trivy:0.58.1"
+                )
 
     @property
     def active(self) -> bool:
@@ -194,202 +187,190 @@ class SecurityScan(_Model):
         return self.enabled and self.sbom != "none"
 
 
-class Notification(_Model):
-    channel: NotificationChannel = Field("none", description="Where a failed deployment is reported; `none`: nowhere.")
-    to: list[str] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Email addresses (channel `email`)."
-    )
-    teams: list[str] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Slugs of Octopus teams to email (channel `email`)."
-    )
-
-
-class Runbook(_Model):
-    name: str = Field(min_length=1, max_length=MAX_NAME)
-    description: str = ""
-    environments: list[str] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Environments it may run in; default: all but Security."
+class Notification(_Model, kw_only=True):
+    channel: Annotated[
+        NotificationChannel, Meta(description="Where a failed deployment is reported; `none`: nowhere.")
+    ] = "none"
+    to: Annotated[Texts, Meta(description="Email addresses (channel `email`).")] = field(default_factory=list)
+    teams: Annotated[Texts, Meta(description="Slugs of Octopus teams to email (channel `email`).")] = field(
+        default_factory=list
     )
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _named(value, "runbook")
+
+class Runbook(_Model, kw_only=True):
+    name: Name
+    description: Text = ""
+    environments: Annotated[Texts, Meta(description="Environments it may run in; default: all but Security.")] = field(
+        default_factory=list
+    )
+
+    def check(self) -> None:
+        with invalid("name"):
+            self.name = _named(self.name, "runbook")
 
 
-class Variable(_Model):
-    name: str = Field(min_length=1, max_length=MAX_NAME)
-    value: str = ""
+class Variable(_Model, kw_only=True):
+    name: Name
+    value: Text = ""
     type: VariableType = "String"
-    environments: list[str] = Field(default_factory=list, description="Environment scope.")
-    description: str = ""
+    environments: Annotated[list[Text], Meta(description="Environment scope.")] = field(default_factory=list)
+    description: Text = ""
 
 
-class DonorPackage(_Model):
-    step: str = Field(min_length=1, max_length=MAX_NAME, description="Slug of the step that references the package.")
-    package: str = Field("", max_length=MAX_NAME, description="Name of the package reference; empty for the step's primary package.")
+class DonorPackage(_Model, kw_only=True):
+    step: Annotated[Name, Meta(description="Slug of the step that references the package.")]
+    package: Annotated[
+        str, Meta(max_length=MAX_NAME, description="Name of the package reference; empty for the step's primary package.")
+    ] = ""
 
 
-class Versioning(_Model):
+class Versioning(_Model, kw_only=True):
     strategy: Literal["date", "semantic"] = "date"
-    template: str | None = Field(None, description="Release version template; from the strategy.")
-    donor_package: DonorPackage | None = Field(
-        None, description="Release versions from a package of the release instead of a template."
-    )
+    template: Annotated[Text | None, Meta(description="Release version template; from the strategy.")] = None
+    donor_package: Annotated[
+        DonorPackage | None, Meta(description="Release versions from a package of the release instead of a template.")
+    ] = None
 
-    @model_validator(mode="after")
-    def _one_source(self) -> "Versioning":
+    def check(self) -> None:
         if self.donor_package is not None and self.template is not None:
             raise ValueError("give versioning.template or versioning.donor_package, not both")
-        return self
 
 
-class Retention(_Model):
-    releases: int = Field(ge=1, le=10_000, description="Releases kept in each non-production phase.")
-    production_days: int = Field(ge=1, le=10_000, description="Days releases are kept in production phases.")
+class Channel(_Model, kw_only=True):
+    name: Name
+    lifecycle: Annotated[Text | None, Meta(description="Lifecycle of the channel; default: the project's.")] = None
+    description: Text = ""
+
+    def check(self) -> None:
+        with invalid("name"):
+            self.name = _named(self.name, "channel")
 
 
-class Channel(_Model):
-    name: str = Field(min_length=1, max_length=MAX_NAME)
-    lifecycle: str | None = Field(None, description="Lifecycle of the channel; default: the project's.")
-    description: str = ""
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _named(value, "channel")
-
-
-class Settings(_Model):
+class Settings(_Model, kw_only=True):
     guided_failure_mode: GuidedFailureMode = "EnvironmentDefault"
-    worker_pool: str = Field("hosted-ubuntu", description="Slug of the worker pool for worker steps.")
-    schema_version: int = Field(
-        14, ge=1, le=1000,
+    worker_pool: Annotated[Text, Meta(description="Slug of the worker pool for worker steps.")] = "hosted-ubuntu"
+    schema_version: Annotated[int, Meta(
+        ge=1, le=1000,
         description="OCL schema version written to the project: 14, the newest real exports show; "
         "an older Octopus Server needs the version it writes itself.",
-    )
-    accounts: dict[str, dict[Literal["nonproduction", "production"], str]] = Field(
-        default_factory=dict,
-        max_length=10,
-        description="Account slugs per cloud (`aws`, `azure`, `gcp`) and environment class; default `<cloud>-<class>`.",
-    )
+    )] = 14
+    accounts: Annotated[
+        dict[Text, dict[Literal["nonproduction", "production"], Text]],
+        Meta(max_length=10, description="Account slugs per cloud (`aws`, `azure`, `gcp`) and environment class; "
+             "default `<cloud>-<class>`."),
+    ] = field(default_factory=dict)
 
-    @field_validator("accounts")
-    @classmethod
-    def _accounts(cls, value: dict) -> dict:
-        unknown = sorted(set(value) - {"aws", "azure", "gcp"})
+    def check(self) -> None:
+        unknown = sorted(set(self.accounts) - {"aws", "azure", "gcp"})
         if unknown:
-            raise ValueError(f"unknown cloud {unknown[0]!r} (known: aws, azure, gcp)")
-        return value
+            with invalid("accounts"):
+                raise ValueError(f"unknown cloud {unknown[0]!r} (known: aws, azure, gcp)")
 
 
-class Git(_Model):
-    base_path: str | None = Field(None, description="Folder of the OCL files; default .octopus/<slug>.")
+class Git(_Model, kw_only=True):
+    base_path: Annotated[Text | None, Meta(description="Folder of the OCL files; default .octopus/<slug>.")] = None
 
-    @field_validator("base_path")
-    @classmethod
-    def _path(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip()
-        if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value):
-            raise ValueError(f"{value!r} is absolute; it must be relative to the repository root, e.g. .octopus/my-app")
-        value = value.strip("/")
-        parts = value.split("/")
-        if not value or value.startswith("~") or any(p in ("", ".", "..") for p in parts):
-            raise ValueError("must be a relative folder inside the repository, e.g. .octopus/my-app")
-        if any(p.lower() == ".git" for p in parts):
-            raise ValueError(f"{value!r} is inside git's own .git folder, where git keeps no files; choose e.g. .octopus/my-app")
-        bad = next((p for p in parts if len(p.encode("utf-8")) > 255 or re.search(r"[\x00-\x1f\x7f\\:*?\"<>|]", p)), None)
-        if bad is not None:
-            raise ValueError(f"folder name {bad[:40]!r}... is too long or holds characters a path may not" if len(bad) > 40
-                             else f"folder name {bad!r} holds characters a path may not (control characters, \\ : * ? \" < > |)")
-        if len(value) > 1000:
-            raise ValueError("is longer than 1,000 characters")
-        return value
+    def check(self) -> None:
+        if self.base_path is not None:
+            with invalid("base_path"):
+                self.base_path = _base_path(self.base_path)
 
 
-class Practice(_Model):
+def _base_path(value: str) -> str:
+    value = value.strip()
+    if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value):
+        raise ValueError(f"{value!r} is absolute; it must be relative to the repository root, e.g. .octopus/my-app")
+    value = value.strip("/")
+    parts = value.split("/")
+    if not value or value.startswith("~") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError("must be a relative folder inside the repository, e.g. .octopus/my-app")
+    if any(p.lower() == ".git" for p in parts):
+        raise ValueError(f"{value!r} is inside git's own .git folder, where git keeps no files; choose e.g. .octopus/my-app")
+    bad = next((p for p in parts if len(p.encode("utf-8")) > 255 or re.search(r"[\x00-\x1f\x7f\\:*?\"<>|]", p)), None)
+    if bad is not None:
+        raise ValueError(f"folder name {bad[:40]!r}... is too long or holds characters a path may not" if len(bad) > 40
+                         else f"folder name {bad!r} holds characters a path may not (control characters, \\ : * ? \" < > |)")
+    if len(value) > 1000:
+        raise ValueError("is longer than 1,000 characters")
+    return value
+
+
+class Practice(_Model, kw_only=True):
     """One best-practice default, as the policy applied it (or was told not to)."""
 
-    id: str
+    id: Text
     applied: bool
-    detail: str
-    switch: str = Field(description="The spec field that turns it off or changes it.")
+    detail: Text
+    switch: Annotated[Text, Meta(description="The spec field that turns it off or changes it.")]
 
 
 _BLOB_ID = re.compile(r"[0-9a-f]{40}")
 
 
-class Generated(_Model):
+class Generated(_Model, kw_only=True):
     """Provenance of a render: what `octoscaffold update` needs to merge the next one."""
 
-    template: str = Field(min_length=1, max_length=MAX_NAME, description="Catalog id of the template.")
-    version: str = Field(max_length=MAX_NAME, description="The template's version.")
-    hash: str = Field(max_length=MAX_NAME, description="sha256 of the template folder's files (examples and snapshots aside).")
-    catalog: str = Field(max_length=MAX_NAME, description="Where the template came from: built-in, catalog, .octoscaffold.toml, user config or an entry point.")
-    octoscaffold: str = Field(max_length=MAX_NAME, description="The octoscaffold version that rendered.")
-    files: dict[str, str] = Field(
-        default_factory=dict,
+    template: Annotated[Name, Meta(description="Catalog id of the template.")]
+    version: Annotated[str, Meta(max_length=MAX_NAME, description="The template's version.")]
+    hash: Annotated[str, Meta(
+        max_length=MAX_NAME, description="sha256 of the template folder's files (examples and snapshots aside).")]
+    catalog: Annotated[str, Meta(
+        max_length=MAX_NAME,
+        description="Where the template came from: built-in, catalog, .octoscaffold.toml, user config or an entry point.")]
+    octoscaffold: Annotated[str, Meta(max_length=MAX_NAME, description="The octoscaffold version that rendered.")]
+    files: Annotated[dict[Text, str], Meta(
         max_length=10 * MAX_ITEMS,
         description="Every file the render made (but the spec itself) → the git blob id of what was rendered.",
-    )
+    )] = field(default_factory=dict)
 
-    @field_validator("files")
-    @classmethod
-    def _blob_ids(cls, value: dict[str, str]) -> dict[str, str]:
-        bad = next((path for path, blob in value.items() if not _BLOB_ID.fullmatch(blob)), None)
+    def check(self) -> None:
+        bad = next((path for path, blob in self.files.items() if not _BLOB_ID.fullmatch(blob)), None)
         if bad is not None:
-            raise ValueError(f"{bad[:200]!r}: a git blob id is 40 lowercase hex digits")
-        return value
+            with invalid("files"):
+                raise ValueError(f"{bad[:200]!r}: a git blob id is 40 lowercase hex digits")
 
 
-class ProjectSpec(_Model):
-    api_version: Literal["octoscaffold/v1"] = Field(API_VERSION, alias="apiVersion")
+class ProjectSpec(_Model, kw_only=True, dict=True):
+    api_version: Literal["octoscaffold/v1"] = field(default=API_VERSION, name="apiVersion")
     project: Project
-    template: str = Field(min_length=1, description="Catalog id of the project kind.")
-    parameters: dict[str, ParameterValue] = Field(default_factory=dict, max_length=MAX_ITEMS)
-    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
-    tenancy: Tenancy = Field(default_factory=Tenancy)
-    approval: Approval = Field(default_factory=Approval)
-    security_scan: SecurityScan = Field(default_factory=SecurityScan)
-    notification: Notification = Field(default_factory=Notification)
-    channels: list[Channel] = Field(default_factory=list, max_length=MAX_ITEMS, description="Release channels the project needs.")
-    runbooks: list[Runbook] | None = Field(
-        None, max_length=MAX_ITEMS, description="Runbooks; omitted means the template's own, [] means none."
+    template: Annotated[NonEmpty, Meta(description="Catalog id of the project kind.")]
+    parameters: Annotated[dict[Text, ParameterValue], Meta(max_length=MAX_ITEMS)] = field(default_factory=dict)
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    tenancy: Tenancy = field(default_factory=Tenancy)
+    approval: Approval = field(default_factory=Approval)
+    security_scan: SecurityScan = field(default_factory=SecurityScan)
+    notification: Notification = field(default_factory=Notification)
+    channels: Annotated[list[Channel], Meta(max_length=MAX_ITEMS, description="Release channels the project needs.")] = field(
+        default_factory=list
     )
-    variables: list[Variable] = Field(default_factory=list, max_length=10 * MAX_ITEMS, description="Extra project variables.")
-    versioning: Versioning = Field(default_factory=Versioning)
-    settings: Settings = Field(default_factory=Settings)
-    git: Git = Field(default_factory=Git)
-    prompt: str | None = Field(None, description="The prompt this spec was understood from.")
-    practices: list[Practice] = Field(
-        default_factory=list, description="Best-practice defaults as applied (written by the policy)."
+    runbooks: Annotated[
+        Annotated[list[Runbook], Meta(max_length=MAX_ITEMS)] | None,
+        Meta(description="Runbooks; omitted means the template's own, [] means none."),
+    ] = None
+    variables: Annotated[list[Variable], Meta(max_length=10 * MAX_ITEMS, description="Extra project variables.")] = field(
+        default_factory=list
     )
-    warnings: list[str] = Field(default_factory=list, description="Parts of the prompt not understood.")
-    sources: dict[str, str] = Field(
-        default_factory=dict,
+    versioning: Versioning = field(default_factory=Versioning)
+    settings: Settings = field(default_factory=Settings)
+    git: Git = field(default_factory=Git)
+    prompt: Annotated[Text | None, Meta(description="The prompt this spec was understood from.")] = None
+    practices: Annotated[
+        list[Practice], Meta(description="Best-practice defaults as applied (written by the policy).")
+    ] = field(default_factory=list)
+    warnings: Annotated[list[Text], Meta(description="Parts of the prompt not understood.")] = field(default_factory=list)
+    sources: Annotated[dict[Text, Text], Meta(
         max_length=MAX_ITEMS,
         description="Where values not written in the prompt came from: field path → settings file (organisation defaults).",
-    )
-    generated: Generated | None = Field(
-        None,
+    )] = field(default_factory=dict)
+    generated: Annotated[Generated | None, Meta(
         description="Where the files came from (written by render): the template, its version and content hash, "
         "the catalog, octoscaffold's version and each file's git blob id. `octoscaffold update` merges from it; "
         "a later --force render removes files it no longer makes, unless they were edited.",
-    )
-    # The YAML document the spec was read from, so saving it again keeps the user's comments.
-    _document: object = PrivateAttr(default=None)
-
-    def __eq__(self, other: object) -> bool:
-        # Two specs are equal when their data is; where they were read from does not matter.
-        if not isinstance(other, ProjectSpec):
-            return NotImplemented
-        return self.model_dump() == other.model_dump()
-
-    __hash__ = None  # type: ignore[assignment]
+    )] = None
+    # Not a field: `_document`, the YAML document the spec was read from (set by spec.io), so saving
+    # it again keeps the user's comments. Copies carry it (see Model.model_copy).
 
     @property
     def slug(self) -> str:
-        assert self.project.slug is not None  # set by Project's validator
+        assert self.project.slug is not None  # set by Project's check
         return self.project.slug

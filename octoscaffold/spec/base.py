@@ -1,0 +1,257 @@
+"""Typed, validated models on msgspec: the spec and the catalog's manifests.
+
+msgspec imports and validates in a few milliseconds, which a one-shot command like `new` feels.
+A model is a struct whose fields carry their types and constraints (`Annotated[str, Meta(...)]`);
+`model_validate` converts plain data (from YAML or JSON) and checks it, raising `ModelError`, whose
+message names the field the way docs/spec.md does (`tenancy.mode: must be one of ...`). Each
+model's own rules are in `check`, which also runs when the model is built in code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import re
+import types
+from typing import Any, ClassVar
+
+import msgspec
+
+# A check that knows which field is wrong says so as "@field: message" (see `invalid`).
+_FIELD = re.compile(r"@([\w.]+): (.*)", re.DOTALL)
+_MESSAGE = re.compile(r"(.*?)(?: - at `([^`]*)`(?: in `([^`]*)`)?)?", re.DOTALL)
+
+
+class ModelError(ValueError):
+    """Data that does not fit a model: `where` (a dotted path, "" for the whole) and `message`."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where, self.message = where, message
+
+
+class Model(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    what: ClassVar[str] = "spec"  # named in "is not a spec field"
+    docs: ClassVar[str] = "docs/spec.md"
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """The model's own rules; raise ValueError (inside `invalid(field)` to name the field)."""
+
+    @classmethod
+    def raw_check(cls, data: Any) -> None:
+        """Checks of the raw data before it is converted (see model_validate)."""
+
+    @classmethod
+    def model_validate(cls, data: Any):
+        """`data` (plain dicts, lists and scalars) as this model, or ModelError."""
+        try:
+            cls.raw_check(data)
+        except ValueError as error:
+            raise _located(str(error), "") from None
+        try:
+            return msgspec.convert(data, cls, strict=False)
+        except msgspec.ValidationError as error:
+            raise describe(error, data, cls) from None
+
+    def model_dump(self, *, by_alias: bool = True, mode: str = "python", exclude: set[str] | None = None) -> dict:
+        """The model as plain data, fields under the names files use (`apiVersion`)."""
+        data = msgspec.to_builtins(self)
+        for key in exclude or ():
+            data.pop(key, None)
+        return data
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):
+        """A copy with `update` applied (not validated); attributes outside the fields come along."""
+        source = copy.deepcopy(self) if deep else self
+        result = msgspec.structs.replace(source, **(update or {}))
+        extra = getattr(self, "__dict__", None)
+        if extra:
+            result.__dict__.update(extra)
+        return result
+
+    @classmethod
+    def model_json_schema(cls, by_alias: bool = True) -> dict:
+        """JSON Schema of the model: the model itself at the top, the others under $defs."""
+        schema = msgspec.json.schema(cls)
+        definitions = schema.get("$defs", {})
+        _declared_order(cls, definitions, set())
+        root = definitions.pop(cls.__name__)
+        if definitions:
+            root["$defs"] = definitions
+        return root
+
+
+def _declared_order(model: type, definitions: dict, seen: set) -> None:
+    """msgspec lists a Literal's values sorted; the schema keeps the order the model declares."""
+    import typing
+
+    if model in seen or model.__name__ not in definitions:
+        return
+    seen.add(model)
+    properties = definitions[model.__name__].get("properties", {})
+    for info in msgspec.structs.fields(model):
+        stack = [info.type]
+        while stack:
+            node = stack.pop()
+            origin = typing.get_origin(node)
+            if origin is typing.Literal:
+                values = list(typing.get_args(node))
+                for place in [properties.get(info.encode_name, {}), *properties.get(info.encode_name, {}).get("anyOf", [])]:
+                    if sorted(map(str, place.get("enum", []))) == sorted(map(str, values)):
+                        place["enum"] = values
+            elif isinstance(node, type) and issubclass(node, msgspec.Struct):
+                _declared_order(node, definitions, seen)
+            else:
+                stack.extend(typing.get_args(node))
+
+
+@contextlib.contextmanager
+def invalid(field: str):
+    """Name `field` in a ValueError raised inside: `with invalid("name"): ...`."""
+    try:
+        yield
+    except ValueError as error:
+        text = str(error)
+        raise ValueError(text if text.startswith("@") else f"@{field}: {text}") from None
+
+
+def _path(path: str | None) -> list[str]:
+    """`$.variables[0].name` → ["variables", "0", "name"]."""
+    if not path:
+        return []
+    return [part for part in re.split(r"[.\[\]]+", path.removeprefix("$")) if part]
+
+
+def _resolve(parts: list[str], data: Any) -> list[str]:
+    """Name the entry msgspec calls `[...]` (some value of a mapping): the first that is not a
+    plain value (text, number, true/false, list of text), else the first."""
+    resolved = []
+    for part in parts:
+        if part == "*" and isinstance(data, dict) and data:
+            part = str(next((k for k, v in data.items() if not _plain_value(v)), next(iter(data))))
+        resolved.append(part)
+        data = _value_at(data, [part])
+    return resolved
+
+
+def _located(text: str, where: str) -> ModelError:
+    match = _FIELD.fullmatch(text)
+    if match:
+        where = ".".join(p for p in (where, match.group(1)) if p)
+        text = match.group(2)
+    return ModelError(where, text)
+
+
+def describe(error: msgspec.ValidationError, data: Any, model: type) -> ModelError:
+    """msgspec's error as one line in our words, naming the field: `project.name: is required`."""
+    text, at, outer = _MESSAGE.fullmatch(str(error)).groups()
+    if outer is not None:  # a key of a mapping: "`key` in `$.settings.accounts[...]`"
+        parts = [*_path(outer.replace("[...]", ".*")), "key"]
+    else:
+        parts = _resolve(_path((at or "").replace("[...]", ".*")), data)
+    where = ".".join(p for p in parts if p not in ("*", "key"))
+    if text.startswith("@"):
+        return _located(text, where)
+    missing = re.fullmatch(r"Object missing required field `(.+)`", text)
+    if missing:
+        return ModelError(".".join([*parts, missing.group(1)]), "is required")
+    unknown = re.fullmatch(r"Object contains unknown field `(.+)`", text)
+    if unknown:
+        return ModelError(".".join([*parts, unknown.group(1)]),
+                          f"is not a {model.what} field (check the spelling; see {model.docs})")
+    value = _value_at(data, parts)
+    enum = re.fullmatch(r"Invalid enum value (.+)", text)
+    if enum:
+        choices = _choices(model, parts)
+        shown = ", ".join(map(repr, choices[:-1])) + f" or {choices[-1]!r}" if len(choices) > 1 else repr(choices[0]) if choices else "?"
+        return ModelError(where, f"must be one of {shown} (got {enum.group(1)})")
+    return ModelError(where, _words(text, value, where))
+
+
+def _words(text: str, value: Any, where: str) -> str:
+    """msgspec's `Expected ...` messages, said plainly."""
+    got = f" (got {value!r})" if value is not _ABSENT and not isinstance(value, (dict, list)) else ""
+    if got and len(got) > 120:
+        got = got[:117] + "...)"
+    length = re.fullmatch(r"Expected `(str|array|object)` of length (<=|>=) (\d+)", text)
+    if length:
+        kind, op, number = length.groups()
+        unit = {"str": "characters", "array": "items", "object": "entries"}[kind]
+        if op == ">=":
+            return "must not be empty" if number == "1" else f"must have at least {number} {unit}"
+        size = f" (got {len(value):,})" if isinstance(value, (str, list, dict)) else ""
+        return f"must have at most {int(number):,} {unit}{size}"
+    bound = re.fullmatch(r"Expected `(?:int|float)` (<=|>=|<|>) (-?[\d.]+)", text)
+    if bound:
+        op, number = bound.groups()
+        return f"must be {'at most' if op.startswith('<') else 'at least'} {number}{got}"
+    pattern = re.fullmatch(r"Expected `str` matching regex (.+)", text)
+    if pattern:
+        return f"must match {pattern.group(1)}{got}"
+    expected = re.fullmatch(r"Expected `([^`]+)`, got `([^`]+)`", text)
+    if expected:
+        kinds = expected.group(1)
+        if {"str", "int", "bool", "array"} <= set(kinds.split(" | ")):
+            return f"must be text, a whole number, true/false or a list of text (got {value!r})"
+        names = {"str": "text", "int": "a whole number", "bool": "true or false", "array": "a list",
+                 "object": "a mapping", "float": "a number", "null": "empty"}
+        said = " or ".join(names.get(k, k) for k in kinds.split(" | "))
+        return f"must be {said}{got or f' (got {expected.group(2)})'}"
+    return text[0].lower() + text[1:] if text else "is not valid"
+
+
+_ABSENT = object()
+
+
+def _plain_value(value: Any) -> bool:
+    """A parameter's value: text, a whole number, true/false or a list of text."""
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return isinstance(value, (str, int, bool))
+
+
+def _value_at(data: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return _ABSENT
+    return data
+
+
+def _choices(model: type, parts: list[str]) -> list:
+    """The values a Literal at `parts` allows, in the order the model names them."""
+    import typing
+
+    node: Any = model
+    for part in [*parts, None]:
+        while True:
+            origin = typing.get_origin(node)
+            if origin is typing.Annotated:
+                node = typing.get_args(node)[0]
+            elif origin in (typing.Union, types.UnionType):
+                node = next((t for t in typing.get_args(node) if t is not type(None)), node)
+                if typing.get_origin(node) in (typing.Union, types.UnionType):
+                    return []
+            else:
+                break
+        if origin is typing.Literal:
+            return list(typing.get_args(node))
+        if part is None:
+            return []
+        if isinstance(node, type) and issubclass(node, msgspec.Struct):
+            node = next((f.type for f in msgspec.structs.fields(node) if f.encode_name == part), None)
+        elif origin is list:
+            node = typing.get_args(node)[0]
+        elif origin is dict:
+            node = typing.get_args(node)[0 if part == "key" else 1]
+        else:
+            return []
+        if node is None:
+            return []
+    return []
