@@ -198,16 +198,19 @@ def _merge(document: Any, data: Any) -> Any:
 
 
 def dump_spec(spec: ProjectSpec, fmt: str = "yaml") -> str:
-    """The spec as YAML or JSON text, ending with a newline. YAML read from a file keeps its
-    comments and key order; otherwise fields come in model order."""
+    """The spec as YAML or JSON text, ending with a newline. YAML read from a file keeps its key
+    order (and its comments, through ruamel's round trip); otherwise fields come in model order."""
     import copy
 
     data = spec_data(spec)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    out = io.StringIO()
-    if getattr(spec, "_document", None) is not None:
-        _yaml().dump(_merge(copy.deepcopy(spec._document), data), out)
-    else:
-        _yaml("safe").dump(data, out)
-    return out.getvalue()
+    document = getattr(spec, "_document", None)
+    if document is not None and type(document) is not dict:  # ruamel's, with comments to keep
+        out = io.StringIO()
+        _yaml().dump(_merge(copy.deepcopy(document), data), out)
+        return out.getvalue()
+    from octoscaffold.spec import emit
+
+    # Plain data (the file's own key order, if it was read from one) needs no YAML library.
+    return emit.dump(_merge(copy.deepcopy(document), data) if document is not None else data)
