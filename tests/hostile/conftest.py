@@ -38,7 +38,7 @@ main()
 """
 PRELOAD = [
     "jinja2", "jinja2.sandbox", "jinja2.ext", "jinja2.bccache", "markupsafe", "ruamel.yaml", "ruamel.yaml.events",
-    "ruamel.yaml.error", "pydantic", "pydantic.json_schema", "pydantic_core", "click", "git", "tempfile", "hashlib",
+    "ruamel.yaml.error", "msgspec", "msgspec.json", "msgspec.structs", "msgspec.inspect", "pydantic", "pydantic.json_schema", "pydantic_core", "click", "git", "tempfile", "hashlib",
     "json", "tomllib", "shutil", "difflib", "resource", "signal", "string", "types", "importlib.metadata",
     "unicodedata", "bisect", "filecmp", "stat", "uuid", "textwrap", "tty", "termios", "select", "codecs", "locale",
     "gettext", "fnmatch", "glob", "copy", "dataclasses", "functools", "re", "io", "inspect", "urllib.parse",
