@@ -5,33 +5,34 @@ description. `group "Storage"`, `"Storage" group`, `group payments`, `in the Pay
 
 from __future__ import annotations
 
-import re
-
 from octoscaffold.spec.naming import slugify
 from octoscaffold.understand.lists import read_list
+from octoscaffold.understand.patterns import Rule
 from octoscaffold.understand.patterns import rx as _rx
 from octoscaffold.understand.text import CLAUSE_END, Token, entity_case
 from octoscaffold.understand.words import DETERMINERS, FILLER, LEADING, STOP, VERBS
 
 _TAIL = r"(?:\s*(?::|=|\bis\b|\bare\b|called|named|should\s+be|will\s+be|would\s+be|must\s+be|shall\s+be|please|pls|of))*\s*"
-_GROUP_CUE = _rx(rf"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp)\b{_TAIL}")
-_GROUP_AFTER = _rx(r"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp)\b")
-_SPACE_CUE = _rx(rf"\b(?:octopus\s+)?space\b{_TAIL}")
-_SPACE_AFTER = _rx(r"\bspace\b")
-_LIFECYCLE_CUE = _rx(rf"\blifecycle\b{_TAIL}")
-_LIFECYCLE_AFTER = _rx(r"\blifecycle\b")
-_POOL_CUE = _rx(rf"\b(?:worker\s+pool|workerpool|pool)\b{_TAIL}")
-_POOL_AFTER = _rx(r"\b(?:worker\s+pool|workers?\s+pool|pool)\b")
-_DESCRIPTION = _rx(r"\b(?:description|desc|described\s+as|describe\s+it\s+as)\s*(?::|=|is)?\s*")
+_GROUP_CUE = _rx(rf"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp)\b{_TAIL}", needs="group grp")
+_GROUP_AFTER = _rx(r"(?<!resource )(?<!resource-)\b(?:project\s+)?(?:group|grp)\b", needs="group grp")
+_SPACE_CUE = _rx(rf"\b(?:octopus\s+)?space\b{_TAIL}", needs="space")
+_SPACE_AFTER = _rx(r"\bspace\b", needs="space")
+_LIFECYCLE_CUE = _rx(rf"\blifecycle\b{_TAIL}", needs="lifecycle")
+_LIFECYCLE_AFTER = _rx(r"\blifecycle\b", needs="lifecycle")
+_POOL_CUE = _rx(rf"\b(?:worker\s+pool|workerpool|pool)\b{_TAIL}", needs="pool")
+_POOL_AFTER = _rx(r"\b(?:worker\s+pool|workers?\s+pool|pool)\b", needs="pool")
+_DESCRIPTION = _rx(r"\b(?:description|desc|described\s+as|describe\s+it\s+as)\s*(?::|=|is)?\s*", needs="desc")
 _TEAM_CUE = _rx(
     r"\b(?:approv\w*|approval\s+step|sign[\s-]?offs?|signed\s+off)"
     r"(?:\s+(?:is|are|must|should|will|needs?|has|have|to|be|done|given|made|needed|required|comes|only|always))*\s+"
     r"(?:by|from|of|go(?:es)?\s+to|routed\s+to|sent\s+to|handled\s+by|owned\s+by)\s+(?:the\s+)?(?:team\s+)?"
-    r"|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?"
+    r"|\bapprovers?\s*(?::|=|are|is)\s*(?:the\s+)?(?:team\s+)?",
+    needs="approv sign",
 )
 _TEAM_BEFORE = _rx(
     r"\s+(?:team\s+)?(?:(?:must|should|has\s+to|have\s+to|needs?\s+to|will|to|can|shall|always|also)\s+)*(?:to\s+)?"
-    r"(?:approves?|approving|signs?\s+off|sign[\s-]offs?)\b"
+    r"(?:approves?|approving|signs?\s+off|sign[\s-]offs?)\b",
+    needs="approv sign",
 )
 
 
@@ -61,7 +62,7 @@ class Entities:
             del self.data["settings"]
         self._team(quoted_only)
 
-    def _entity(self, cue: re.Pattern[str], after: re.Pattern[str], quoted_only: bool) -> tuple[str, str] | None:
+    def _entity(self, cue: Rule, after: Rule, quoted_only: bool) -> tuple[str, str] | None:
         """A value next to its word: `group "Storage"`, `"Storage" group`, `group payments`,
         `in the Payments group`. Returns (value, how) with how "quoted" or "words"."""
         prompt = self.prompt

@@ -12,11 +12,13 @@ names another's keyword ("A Helm chart ... on Kubernetes clusters") beats it; th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
 from octoscaffold.catalog import Catalog
+from octoscaffold.understand.patterns import required, rx, squeezed
 from octoscaffold.understand.text import Prompt
 from octoscaffold.understand.words import FILLER
 
@@ -62,8 +64,41 @@ def _key(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Phrases:
+    """Phrases found with one case-insensitive regular expression, `before (?:a|b|...) after`: the
+    phrases longest first, each phrase's words joined by `joint` (a pattern of separators).
+
+    Compiling the phrases of a whole catalog costs more than reading a prompt, and a command reads
+    one prompt; so each text gets an expression of only the phrases that may occur in it (see
+    `patterns.required`). A phrase that matches nowhere in a text changes none of the matches
+    there, so they are those of the expression of every phrase."""
+
+    phrases: tuple[tuple[str, tuple[str, ...]], ...]  # (what a text must hold, `required`; the words)
+    joint: str
+    before: str
+    after: str
+
+    @classmethod
+    def of(cls, phrases: set[str], joint: str, before: str, after: str) -> Phrases:
+        ordered = sorted(phrases, key=lambda p: (-len(p), p))
+        return cls(tuple((required(p), tuple(w for w in re.split(r"[\s/_-]+", p) if w)) for p in ordered), joint, before, after)
+
+    def pattern(self, text: str) -> re.Pattern[str] | None:
+        """The expression for `text`, or None when no phrase can occur in it."""
+        letters = squeezed(text)
+        chosen = [self.joint.join(map(re.escape, words)) for needed, words in self.phrases if needed in letters]
+        if not chosen:
+            return None
+        return re.compile(f"{self.before}(?:{'|'.join(chosen)}){self.after}", re.IGNORECASE)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pattern = self.pattern(text)
+        return pattern.finditer(text) if pattern else iter(())
+
+
+@dataclass(frozen=True)
 class _Index:
-    pattern: re.Pattern[str] | None
+    phrases: Phrases
     by_key: dict[str, tuple[Keyword, ...]]
     named_by: dict[str, frozenset[str]]  # keyword (by key) → kinds whose descriptions name it
     priority: dict[str, int]
@@ -99,18 +134,21 @@ def _index(kinds: tuple) -> _Index:
     by_key: dict[str, list[Keyword]] = {}
     for keyword in keywords:
         by_key.setdefault(_key(keyword.phrase), []).append(keyword)
-    phrases = sorted({k.phrase.lower() for k in keywords}, key=lambda p: (-len(p), p))
-    alternatives = [r"[\s/_-]*".join(re.escape(w) for w in re.split(r"[\s/_-]+", p) if w) for p in phrases]
-    # A plural is the same kind ("lambdas", "helm charts").
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?:e?s)?(?![\w-])", re.IGNORECASE) if alternatives else None
+    # Words joined by any separators or none ("helmchart"); a plural is the same kind ("lambdas").
+    phrases = Phrases.of({k.phrase.lower() for k in keywords}, r"[\s/_-]*", r"(?<![\w-])", r"(?:e?s)?(?![\w-])")
     descriptions = {template_id: _words(f"{title} {description}") for template_id, _, _, description, title, _ in kinds}
+    using: dict[str, list[str]] = {}  # a word → the kinds whose descriptions use it
+    for template_id, text in descriptions.items():
+        for word in set(text.split()):
+            using.setdefault(word, []).append(template_id)
     named_by: dict[str, set[str]] = {}
     for keyword in keywords:
         if keyword.similar:
             continue
         phrase = _words(keyword.phrase)
-        for other, text in descriptions.items():
-            if other != keyword.template_id and phrase in text:
+        first = phrase.split()[:1]
+        for other in using.get(first[0], ()) if first else descriptions:  # only those using its first word
+            if other != keyword.template_id and phrase in descriptions[other]:
                 named_by.setdefault(_key(keyword.phrase), set()).add(other)
     vocabulary: dict[str, list[Keyword]] = {}
     for keyword in keywords:
@@ -119,7 +157,7 @@ def _index(kinds: tuple) -> _Index:
             if len(word) >= 5 and word.isalpha():
                 vocabulary.setdefault(word, []).append(keyword)
     return _Index(
-        pattern,
+        phrases,
         {k: tuple(v) for k, v in by_key.items()},
         {k: frozenset(v) for k, v in named_by.items()},
         {template_id: priority for template_id, *_, priority in kinds},
@@ -130,15 +168,15 @@ def _index(kinds: tuple) -> _Index:
 
 def names_a_kind(catalog: Catalog, text: str) -> bool:
     """Whether any kind's keyword is written anywhere in `text` (used or not)."""
-    index = per_catalog(catalog, "index", lambda c: _index(_catalog_key(c)))
-    return bool(index.pattern and index.pattern.search(text))
+    pattern = per_catalog(catalog, "index", lambda c: _index(_catalog_key(c))).phrases.pattern(text)
+    return bool(pattern and pattern.search(text))
 
 
 def ends_with_kind(catalog: Catalog, text: str) -> bool:
     """Whether `text` ends with a kind's keyword ("iis website", "k8s project")."""
     index = per_catalog(catalog, "index", lambda c: _index(_catalog_key(c)))
     text = re.sub(r"\s+(?:project|proj|app)?\s*$", "", text)
-    return any(m.end() == len(text) for m in index.pattern.finditer(text)) if index.pattern else False
+    return any(m.end() == len(text) for m in index.phrases.finditer(text))
 
 
 _PER_CATALOG: dict[int, tuple[Catalog, dict[str, Any]]] = {}
@@ -199,23 +237,20 @@ def keyword_phrase_words(catalog: Catalog) -> frozenset[str]:
     return per_catalog(catalog, "keyword_phrase_words", build)
 
 
-def cue_pattern(catalog: Catalog) -> re.Pattern[str]:
-    """Every parameter cue of the catalog ("health endpoint", "port"), longest first, as one pattern."""
+def cue_pattern(catalog: Catalog, text: str) -> re.Pattern[str] | None:
+    """The parameter cues of the catalog ("health endpoint", "port") that can occur in `text`,
+    longest first, as one pattern; None when there are none."""
 
-    def build(catalog: Catalog) -> re.Pattern[str]:
+    def build(catalog: Catalog) -> Phrases:
         cues = {
             cue.lower()
             for template in catalog.templates.values()
             for definition in template.manifest.parameters.values()
             for cue in (definition.prompt.cues if definition.prompt else [])
         }
-        alternatives = [
-            r"[\s/_-]+".join(re.escape(w) for w in re.split(r"[\s/_-]+", c) if w)
-            for c in sorted(cues, key=lambda c: (-len(c), c))
-        ]
-        return re.compile(r"(?:" + "|".join(alternatives or ["(?!)"]) + r")(?![\w-])", re.IGNORECASE)
+        return Phrases.of(cues, r"[\s/_-]+", "", r"(?![\w-])")
 
-    return per_catalog(catalog, "cue_pattern", build)
+    return per_catalog(catalog, "cues", build).pattern(text)
 
 
 def distance(a: str, b: str, limit: int) -> int:
@@ -259,12 +294,11 @@ def find_kind(prompt: Prompt, catalog: Catalog) -> KindReading:
     index = per_catalog(catalog, "index", lambda c: _index(_catalog_key(c)))
     masked = prompt.masked()
     matches: list[Match] = []
-    if index.pattern is not None:
-        for m in index.pattern.finditer(masked):
-            key = _key(m.group())
-            keywords = index.by_key.get(key) or index.by_key.get(key[:-1]) or index.by_key.get(key[:-2], ())
-            for keyword in keywords:
-                matches.append(Match(keyword, m.start(), m.end(), m.group(), role=_role(prompt, m.start())))
+    for m in index.phrases.finditer(masked):
+        key = _key(m.group())
+        keywords = index.by_key.get(key) or index.by_key.get(key[:-1]) or index.by_key.get(key[:-2], ())
+        for keyword in keywords:
+            matches.append(Match(keyword, m.start(), m.end(), m.group(), role=_role(prompt, m.start())))
     if not matches:
         matches = _typos(prompt, masked, index)
     if not matches:
@@ -370,10 +404,9 @@ _KIND_NOUNS = frozenset(
 )
 
 
-_OBJECT_VERBS = re.compile(
+_OBJECT_VERBS = rx(
     r"\b(?:creates?|creating|provisions?|provisioning|builds?|sets?\s+up|spins?\s+up|stands?\s+up|manages?|"
-    r"runs?|running|hosts?|contains?|wraps?|packages?)\b",
-    re.IGNORECASE,
+    r"runs?|running|hosts?|contains?|wraps?|packages?)\b"
 )
 
 
@@ -421,10 +454,10 @@ def _suggestions(prompt: Prompt, masked: str, index: _Index) -> list[str]:
 
 
 # "Windows", "IIS", "Windows Server": the prompt names a Windows platform (not "maintenance windows").
-_WINDOWS = re.compile(
+_WINDOWS = rx(
     r"(?<!maintenance )(?<!deployment )(?<!rolling )(?<!release )(?<!change )(?<!time )(?<!freeze )"
     r"\b(?:windows|iis|asp\.net(?!\s*core)|\.net\s+framework)\b",
-    re.IGNORECASE,
+    needs="windows iis .net",
 )
 
 

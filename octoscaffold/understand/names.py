@@ -14,6 +14,7 @@ import re
 from octoscaffold.errors import PromptError
 from octoscaffold.spec.naming import slugify
 from octoscaffold.understand.kinds import ends_with_kind
+from octoscaffold.understand.patterns import LazyPattern
 from octoscaffold.understand.patterns import rx as _rx
 from octoscaffold.understand.text import CLAUSE_END, Token, name_case
 from octoscaffold.understand.words import DETERMINERS, ENVIRONMENT_WORDS, FILLER, PLATFORMS, STAGES, STOP, TECH, VERBS
@@ -22,7 +23,8 @@ _NAME_CUE = _rx(
     r"\b(?:called|named|titled|title\s+it|dubbed|labell?ed|known\s+as|calls?\s+(?:it|this|the\s+project)|call(?=\s+\")|name\s+(?:it|this|the\s+project|(?=project\b)project)"
     r"|give\s+it\s+(?:the\s+)?name|name(?=\s+\")|(?<![\w-])(?<!the )name(?=\s+(?!(?:is|it|of|the|for|should|will|must|and|to|yet|later|soon|now|today|tbd|tba|here|there|please|pls|this|that|whatever|something|anything)\b)[\w\"])|(?:its|the\s+project'?s?)\s+name\s*(?::|=|is|should\s+be)?"
     r"|(?:project\s+|app\s+)?name\s*(?::|=|is|should\s+be|will\s+be|would\s+be|shall\s+be|of)"
-    r"|with\s+(?:the\s+)?name(?:\s+of)?|by\s+the\s+name(?:\s+of)?|under\s+the\s+name)(?=\s|$|\W)\s*:?\s*"
+    r"|with\s+(?:the\s+)?name(?:\s+of)?|by\s+the\s+name(?:\s+of)?|under\s+the\s+name)(?=\s|$|\W)\s*:?\s*",
+    needs="call name title dubbed label known",
 )
 # "runbooks called X", "a group named Y": the name of something else.
 _OTHER_THING = _rx(
@@ -33,7 +35,8 @@ _OTHER_THING = _rx(
 _AS_CUE = _rx(
     r"(?<!such )(?<!well )(?<!same )(?<!run )(?<!runs )(?<!running )(?<!start )(?<!starts )(?<!log in )(?<!login )"
     r"(?<!run it )(?<!runs it )(?<!run them )(?<!start it )(?<!deploy it )"
-    r"\bas\s+(?!a\b|an\b|the\b|soon\b|well\b|of\b|per\b|usual\b|needed\b|part\b|if\b|tenants?\b|customers\b)"
+    r"\bas\s+(?!a\b|an\b|the\b|soon\b|well\b|of\b|per\b|usual\b|needed\b|part\b|if\b|tenants?\b|customers\b)",
+    needs="as",
 )
 # "the service name is X": another thing's name, not the project's
 _OTHER_NAMED = _rx(
@@ -42,8 +45,8 @@ _OTHER_NAMED = _rx(
     r"lifecycle|runbook|account|variable|step|web\s+app|function\s+app|resource\s+group)\s+$"
 )
 # A value, not a name word: a version, a region, a number with a unit.
-_VALUE_LIKE = re.compile(
-    r"[a-z]*\d+(?:\.[\dx]+)+|(?:[a-z]{2})(?:-gov)?-[a-z]+-\d|[a-z]+(?:us|europe|asia)\d?|\d[\w.]*"
+_VALUE_LIKE = LazyPattern(
+    r"[a-z]*\d+(?:\.[\dx]+)+|(?:[a-z]{2})(?:-gov)?-[a-z]+-\d|[a-z]+(?:us|europe|asia)\d?|\d[\w.]*", flags=0
 )
 # Words between a name and the kind it is deployed as: "Claims Portal on app service",
 # "Notification Hub as a helm release".
@@ -153,7 +156,7 @@ class Names:
         token = self.tokens[index]
         if _VALUE_LIKE.fullmatch(token.low):
             return True
-        cue = self.cues.match(self.prompt.text, token.start)
+        cue = self.cues.match(self.prompt.text, token.start) if self.cues else None
         if cue is None:
             return False
         if " " in cue.group().strip():

@@ -16,10 +16,12 @@ understood without touching the parser. Reading by type:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from octoscaffold.catalog import NAMED_PATTERNS, ParameterDef, PromptHint, Template
+from octoscaffold.understand.patterns import may_occur
 from octoscaffold.understand.text import Prompt, Token
 from octoscaffold.understand.words import NEGATED_AFTER, NEGATORS
 
@@ -56,6 +58,12 @@ def _phrase(text: str) -> str:
 @lru_cache(maxsize=512)
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
+
+
+def _phrase_matches(phrase: str, text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_phrase(phrase)` in `text`; none, without compiling it, when the phrase
+    cannot be there (a template has many cues, and a prompt names few)."""
+    return _rx(_phrase(phrase)).finditer(text) if may_occur(phrase, text) else iter(())
 
 
 def _number(text: str, unit: str | None, to_unit: str | None) -> int | None:
@@ -137,7 +145,7 @@ def _choice(prompt: Prompt, definition: ParameterDef, hint: PromptHint) -> objec
             if match:
                 return _typed(choice, definition)
             continue
-        for match in _rx(_phrase(phrase)).finditer(prompt.text):
+        for match in _phrase_matches(phrase, prompt.text):
             if prompt.free(*match.span(), besides_kind=True):
                 if _negated(prompt, match.start(), match.end()):
                     prompt.use(*_with_negation(prompt, match.start(), match.end()))
@@ -164,7 +172,7 @@ def _typed(choice: str, definition: ParameterDef) -> object:
 
 
 def _by_cue(prompt: Prompt, cue: str, definition: ParameterDef, hint: PromptHint) -> object:
-    for match in _rx(_phrase(cue)).finditer(prompt.text):
+    for match in _phrase_matches(cue, prompt.text):
         start, end = match.span()
         if not prompt.free(start, end, besides_kind=True):
             continue
@@ -208,7 +216,7 @@ def _scattered(prompt: Prompt, cue: str, hint: PromptHint, others: list[str]) ->
     integer = ParameterDef(type="integer", description="", default=0)
     for part in re.finditer(r"[^.;!?(),]+", prompt.text):
         found = {w: _rx(rf"(?<![\w-]){re.escape(w)}(?![\w-])").search(part.group()) for w in words}
-        if not all(found.values()) or any(_rx(_phrase(o)).search(part.group()) for o in others if " " in o):
+        if not all(found.values()) or any(next(_phrase_matches(o, part.group()), None) for o in others if " " in o):
             continue  # ...or another parameter's own cue is there ("host port ... container listens")
         for word in reversed(words):
             start, end = part.start() + found[word].start(), part.start() + found[word].end()

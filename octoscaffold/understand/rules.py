@@ -35,6 +35,7 @@ from octoscaffold.understand.lists import ListRead, read_list, read_list_before
 from octoscaffold.understand.names import Names
 from octoscaffold.understand.patterns import NEGATE as _NEGATE
 from octoscaffold.understand.patterns import OFF_AFTER as _OFF_AFTER
+from octoscaffold.understand.patterns import Rule
 from octoscaffold.understand.patterns import rx as _rx
 from octoscaffold.understand.runbooks import Runbooks
 from octoscaffold.understand.text import (
@@ -49,23 +50,32 @@ from octoscaffold.understand.words import ENVIRONMENT_WORDS, FILLER, LEADING, ST
 EXAMPLE = """describe the project, e.g. 'Create an AWS Lambda project called "My App"'"""
 
 # -- what a prompt may say, as patterns over the normalised text -----------------------------------
+# (`needs`: words one of which every match holds; a prompt with none of them is not searched)
 
 _ENV_CUE = _rx(
     r"\b(?:(?:environment|env)\s+list|envs?|environments?|stages|lifecycle\s+(?:of|with)|lifecycle(?=\s*(?::|=)))"
-    r"(?:\s*(?::|=|\bare\b|\bis\b|should\s+be|will\s+be|like))*\s*"
+    r"(?:\s*(?::|=|\bare\b|\bis\b|should\s+be|will\s+be|like))*\s*",
+    needs="env stages lifecycle",
 )
-_ENV_AFTER = _rx(r"\b(?:envs?|environments?|stages)\b")
+_ENV_AFTER = _rx(r"\b(?:envs?|environments?|stages)\b", needs="env stages")
 _MOVE = _rx(
     r"\b(?:deploy(?:s|ed|ing)?|ship(?:s|ped|ping)?|releas(?:e|es|ed|ing)|promot(?:e|es|ed|ing)|go(?:es|ing)?|"
     r"roll(?:s|ed|ing)?\s+out|push(?:es|ed|ing)?|move[sd]?|progress(?:es|ing)?|flow(?:s|ing)?|run(?:s|ning)?)"
     r"(?:\s+(?:it|this|them|only|just|straight|directly|first))*(?:\s+(?:to|through|thru|across|into|between|via|in|from))?\s+"
-    r"(?:the\s+)?(?:(?:envs?|environments?|stages)\s*:?\s*)?"
+    r"(?:the\s+)?(?:(?:envs?|environments?|stages)\s*:?\s*)?",
+    needs="deploy ship releas promot go roll push move progress flow run",
 )
-_ACROSS = _rx(r"\b(?:across|through|thru|between)\s+(?:the\s+)?(?:(?:envs?|environments?|stages)\s*:?\s*)?")
-_FROM_TO = _rx(r"\bfrom\s+(?=\S+\s+(?:to|->|→|=>|then)\s)")
-_ONLY = _rx(r"\b(?:only|just)\s+(?=\S)")
-_TENANT_CUE = _rx(r"\b(?:tenants|customers|clients)\s*(?::|=|are|is|like|called|named)?\s*|\btenant\s*(?::|=|(?=\"))\s*")
-_TENANT_AFTER = _rx(r"\b(?:as\s+)?(?:tenants|customers|clients)\b")
+_ACROSS = _rx(
+    r"\b(?:across|through|thru|between)\s+(?:the\s+)?(?:(?:envs?|environments?|stages)\s*:?\s*)?",
+    needs="across through thru between",
+)
+_FROM_TO = _rx(r"\bfrom\s+(?=\S+\s+(?:to|->|→|=>|then)\s)", needs="from")
+_ONLY = _rx(r"\b(?:only|just)\s+(?=\S)", needs="only just")
+_TENANT_CUE = _rx(
+    r"\b(?:tenants|customers|clients)\s*(?::|=|are|is|like|called|named)?\s*|\btenant\s*(?::|=|(?=\"))\s*",
+    needs="tenant customers clients",
+)
+_TENANT_AFTER = _rx(r"\b(?:as\s+)?(?:tenants|customers|clients)\b", needs="tenants customers clients")
 _BOTH_TENANCY = _rx(
     r"\b(?:tenanted\s+(?:and|or|&|/)\s+untenanted|untenanted\s+(?:and|or|&|/)\s+tenanted)(?:\s+deploy(?:ment)?s)?"
     r"|\bwith\s+or\s+without\s+(?:a\s+)?tenants?\b|\b(?:tenants?|tenancy)\s+(?:is\s+|are\s+)?optional\b"
@@ -73,13 +83,15 @@ _BOTH_TENANCY = _rx(
     r"(?:allowed|ok|okay|fine|possible|permitted|supported|too|as\s+well|work|works)(?:\s+too)?"
     r"|\b(?:or|and)\s+untenanted\b|\buntenanted\s+(?:too|also|as\s+well)\b"
     r"|\b(?:also\s+)?allow(?:ing|s)?\s+untenanted(?:\s+deploy(?:ment)?s)?(?:\s+too|\s+as\s+well)?"
-    r"|\b(?:tenanted\s+)?(?:but\s+)?(?:also\s+)?without\s+(?:a\s+)?tenant(?:\s+too)?\b"
+    r"|\b(?:tenanted\s+)?(?:but\s+)?(?:also\s+)?without\s+(?:a\s+)?tenant(?:\s+too)?\b",
+    needs="tenan",
 )
-_UNTENANTED = _rx(r"\b(?:untenanted|not\s+tenanted|no\s+tenants|without\s+tenants|single[\s-]+tenant)\b")
+_UNTENANTED = _rx(r"\b(?:untenanted|not\s+tenanted|no\s+tenants|without\s+tenants|single[\s-]+tenant)\b", needs="tenant")
 _TENANTED = _rx(
     r"\b(?:requires?\s+a\s+tenant(?:\s+(?:for|on)\s+(?:every|each)\s+deploy(?:ment)?)?|tenanted(?:\s+only)?|must\s+be\s+tenanted"
     r"|multi[\s-]?tenant(?:ed)?|multitenant|(?:one\s+)?per[\s-]+(?:tenant|customer)|tenant[\s-]+aware"
-    r"|(?:a\s+)?tenant\s+(?:for|on)\s+(?:every|each)\s+deploy(?:ment)?)(?:\s+deploy(?:ment)?s)?"
+    r"|(?:a\s+)?tenant\s+(?:for|on)\s+(?:every|each)\s+deploy(?:ment)?)(?:\s+deploy(?:ment)?s)?",
+    needs="tenant customer",
 )
 _APPROVAL = (
     r"(?:(?:manual|prod(?:uction)?|human)\s+)?(?:approvals?(?:\s+(?:gates?|steps?|stages?|checks?))?|approve\s+steps?"
@@ -90,10 +102,17 @@ _SCAN = (
     r"|(?:the\s+)?security\s+(?:env(?:ironment)?s?|stage|checks?)|sec\s+env|trivy|vuln(?:erability)?\s+checks?"
     r"|(?:the\s+)?security\s+(?:step|part|bit)"
 )
-_NO_APPROVAL = [_rx(rf"\b{_NEGATE}\s+(?:a\s+|an\s+|the\s+|any\s+|for\s+)?(?:\w+\s+)?{_APPROVAL}\b(?:\s+steps?)?"),
-                _rx(rf"\b{_APPROVAL}{_OFF_AFTER}")]
-_NO_SCAN = [_rx(rf"\b{_NEGATE}\s+(?:a\s+|an\s+|the\s+|any\s+|for\s+)?(?:\w+\s+)?(?:{_SCAN})\b(?:\s+steps?)?"),
-            _rx(rf"\b(?:{_SCAN}){_OFF_AFTER}")]
+# Words one of which every approval (and scan) phrase holds.
+_APPROVAL_WORDS = "approv sign manual intervention"
+_SCAN_WORDS = "scan sec trivy vuln"
+_NO_APPROVAL = [
+    _rx(rf"\b{_NEGATE}\s+(?:a\s+|an\s+|the\s+|any\s+|for\s+)?(?:\w+\s+)?{_APPROVAL}\b(?:\s+steps?)?", needs=_APPROVAL_WORDS),
+    _rx(rf"\b{_APPROVAL}{_OFF_AFTER}", needs=_APPROVAL_WORDS),
+]
+_NO_SCAN = [
+    _rx(rf"\b{_NEGATE}\s+(?:a\s+|an\s+|the\s+|any\s+|for\s+)?(?:\w+\s+)?(?:{_SCAN})\b(?:\s+steps?)?", needs=_SCAN_WORDS),
+    _rx(rf"\b(?:{_SCAN}){_OFF_AFTER}", needs=_SCAN_WORDS),
+]
 # "don't skip", "never without", "nothing goes to prod without": a negated negation
 _DOUBLE_NEGATION = _rx(
     r"\b(?:don'?t|do\s+not|never|not|nothing|no\s+one|nobody|nowhere|cannot|can'?t|mustn'?t|won'?t|shouldn'?t)\b[^.;!?]*$"
@@ -104,10 +123,11 @@ _NON_PRODUCTION_SCOPE = _rx(
     r"(?:dev\w*|test\w*|qa|uat|sit|staging|stage|int\w*|sandbox|non-?prod\w*|lower)(?:\s*(?:,|or|and|/)\s*"
     r"(?:dev\w*|test\w*|qa|uat|sit|staging|stage|int\w*|sandbox|non-?prod\w*|lower))*(?:\s+env\w*)?"
 )
-_WITH_APPROVAL = _rx(rf"\b(?:with|and|plus|keep|include)\s+(?:a\s+|an\s+|the\s+)?{_APPROVAL}\b")
+_WITH_APPROVAL = _rx(rf"\b(?:with|and|plus|keep|include)\s+(?:a\s+|an\s+|the\s+)?{_APPROVAL}\b", needs=_APPROVAL_WORDS)
 _GUIDED = _rx(
     rf"\b(?P<neg>{_NEGATE}\s+(?:the\s+)?)?(?P<pos>(?:with|enable|enabled|use|using|turn\s+on|switch\s+on)\s+(?:the\s+)?)?"
-    r"guided[\s-]+failures?(?:\s+mode)?(?:\s*(?::|=|is)?\s*(?P<state>on|off|enabled|disabled|yes|no|true|false)\b)?"
+    r"guided[\s-]+failures?(?:\s+mode)?(?:\s*(?::|=|is)?\s*(?P<state>on|off|enabled|disabled|yes|no|true|false)\b)?",
+    needs="guided",
 )
 # "Guided failure we don't want, please switch it off."
 _GUIDED_OFF_LATER = _rx(
@@ -116,16 +136,35 @@ _GUIDED_OFF_LATER = _rx(
 )
 _VERSIONING = _rx(
     r"\b(?P<kind>semver|sem[\s-]?ver|semantic|date[\s-]*based|date|calver|calendar)(?:\s+(?:release\s+)?"
-    r"(?:versioning|versions?|version\s+numbers|numbering|release\s+numbers))?\b"
+    r"(?:versioning|versions?|version\s+numbers|numbering|release\s+numbers))?\b",
+    needs="sem date calver calendar",
 )
-_VERSIONING_FULL = _rx(r"\b(?:versioning|versions?|version\s+numbers|numbering)\s*(?::|=|is|by|using)?\s*(?P<kind>semver|semantic|date[\s-]*based|date|calver)\b")
+_VERSIONING_FULL = _rx(
+    r"\b(?:versioning|versions?|version\s+numbers|numbering)\s*(?::|=|is|by|using)?\s*(?P<kind>semver|semantic|date[\s-]*based|date|calver)\b",
+    needs="sem date calver",
+)
 _MULTI = [
-    _rx(r"\b(?:two|three|four|five|2|3|4|5|several|multiple|a\s+couple\s+of|a\s+few|some)\s+(?:\w+\s+){0,2}projects\b"),
-    _rx(r"\b(?:projects|charts|lambdas|apps|services|pipelines|sites|stacks)\s+(?:for|called|named)\b[^.;!?]*?(?:\band\b|&|,)"),
-    _rx(r"\bone\s+(?:for|called|named)\b.*\b(?:one|another|the\s+other)\s+(?:for|called|named)\b"),
-    _rx(r"\b(?:and|also|plus)\s+(?:another|a\s+second|a\s+separate)\s+(?:\w+\s+){0,3}?(?:project|one)\b"),
-    _rx(r"\beach\s+with\s+(?:its|their)\s+own\s+project\b|\bseparate\s+projects\b|\bone\s+project\s+(?:for\s+)?each\b"),
-    _rx(r"\b(?:and|plus|also)\s+(?:a|an|another)\s+(?:\S+\s+){1,3}?(?:project|proj)\s+(?:for|called|named)\b"),
+    _rx(
+        r"\b(?:two|three|four|five|2|3|4|5|several|multiple|a\s+couple\s+of|a\s+few|some)\s+(?:\w+\s+){0,2}projects\b",
+        needs="projects",
+    ),
+    _rx(
+        r"\b(?:projects|charts|lambdas|apps|services|pipelines|sites|stacks)\s+(?:for|called|named)\b[^.;!?]*?(?:\band\b|&|,)",
+        needs="projects charts lambdas apps services pipelines sites stacks",
+    ),
+    _rx(r"\bone\s+(?:for|called|named)\b.*\b(?:one|another|the\s+other)\s+(?:for|called|named)\b", needs="one"),
+    _rx(
+        r"\b(?:and|also|plus)\s+(?:another|a\s+second|a\s+separate)\s+(?:\w+\s+){0,3}?(?:project|one)\b",
+        needs="another second separate",
+    ),
+    _rx(
+        r"\beach\s+with\s+(?:its|their)\s+own\s+project\b|\bseparate\s+projects\b|\bone\s+project\s+(?:for\s+)?each\b",
+        needs="project",
+    ),
+    _rx(
+        r"\b(?:and|plus|also)\s+(?:a|an|another)\s+(?:\S+\s+){1,3}?(?:project|proj)\s+(?:for|called|named)\b",
+        needs="proj",
+    ),
 ]
 _ABOUT_DEPLOYMENT = _rx(
     r"\b(?:deploy\w*|project|release\w*|pipeline|app|application|service|api|site|website|environment\w*|octopus|"
@@ -298,7 +337,7 @@ class _Reader(Names, Entities, Runbooks):
         self.reading = reading
         self.data = reading.data
         self.kind_words = keyword_words(catalog)
-        self.cues = cue_pattern(catalog)
+        self.cues = cue_pattern(catalog, prompt.text)  # the cues in this prompt
         self.names: list[tuple[str, str]] = []  # (name, how) from explicit cues
 
     @property
@@ -412,7 +451,7 @@ class _Reader(Names, Entities, Runbooks):
 
     # -- tenants and environments ----------------------------------------------------------------
 
-    def _list_after(self, cue: re.Pattern[str], **options) -> ListRead | None:
+    def _list_after(self, cue: Rule, **options) -> ListRead | None:
         for match in cue.finditer(self.prompt.text):
             if not self.prompt.free(*match.span()):
                 continue
@@ -422,7 +461,7 @@ class _Reader(Names, Entities, Runbooks):
                 return found
         return None
 
-    def _list_before(self, cue: re.Pattern[str], **options) -> ListRead | None:
+    def _list_before(self, cue: Rule, **options) -> ListRead | None:
         for match in cue.finditer(self.prompt.text):
             if not self.prompt.free(*match.span()):
                 continue
@@ -485,7 +524,7 @@ class _Reader(Names, Entities, Runbooks):
 
     # -- switches --------------------------------------------------------------------------------
 
-    def _switched_off(self, rules: list[re.Pattern[str]]) -> bool | None:
+    def _switched_off(self, rules: list[Rule]) -> bool | None:
         """True for "no approval", None when nothing is said. "Don't skip the scan", "nothing goes
         to prod without sign-off" and "no approval for dev or test" keep the practice on."""
         prompt = self.prompt

@@ -14,13 +14,16 @@ from octoscaffold.understand.patterns import rx as _rx
 from octoscaffold.understand.text import Token
 from octoscaffold.understand.words import DETERMINERS, FILLER, STOP
 
-_NO_RUNBOOKS = _rx(rf"\b{_NEGATE}\s+(?:the\s+|any\s+)?runbooks?\b|\brunbooks?{_OFF_AFTER}|\brunbooks?\s*:\s*none\b")
-_RUNBOOK_CUE = _rx(r"\brunbooks?\s*(?::|=|called|named|titled|like)?\s*")
+_NO_RUNBOOKS = _rx(
+    rf"\b{_NEGATE}\s+(?:the\s+|any\s+)?runbooks?\b|\brunbooks?{_OFF_AFTER}|\brunbooks?\s*:\s*none\b", needs="runbook"
+)
+_RUNBOOK_CUE = _rx(r"\brunbooks?\s*(?::|=|called|named|titled|like)?\s*", needs="runbook")
 _RUNBOOK_PURPOSE = _rx(
     r"\brunbooks?\s+(?:(?:is|are)\s+(?:needed|required|wanted)\s*,?\s*)?(?:that\s+|which\s+|to\s+|for\s+|so\s+(?:we|i)\s+can\s+)"
-    r"(?:(?:can|will|would|should)\s+)?"
+    r"(?:(?:can|will|would|should)\s+)?",
+    needs="runbook",
 )
-_RUNBOOK_AFTER = _rx(r"\brunbooks?\b")
+_RUNBOOK_AFTER = _rx(r"\brunbooks?\b", needs="runbook")
 _TRAILING = frozenset("as well too also please pls please asap again".split())
 _RUNBOOK_VERBS = (
     "restart|reboot|bounce|recycle|stop|start|delete|destroy|remove|clear|flush|purge|invalidate|backup|back\\s+up"

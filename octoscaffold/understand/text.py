@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from octoscaffold.understand.patterns import Rule
 from octoscaffold.understand.words import ACRONYMS, FILLER
 
 # Longest prompt read: a paragraph, not a document (bounds the time spent on hostile input).
@@ -113,7 +114,7 @@ class Prompt:
         token = self.tokens[index]
         return self.free(token.start, token.end)
 
-    def first(self, rules: list[re.Pattern[str]], text: str | None = None) -> re.Match | None:
+    def first(self, rules: list[Rule], text: str | None = None) -> re.Match | None:
         """The first match of the first rule that matches text no rule has used yet; marks it used."""
         for rule in rules:
             for match in rule.finditer(text or self.text):
