@@ -125,16 +125,61 @@ def _path(path: str | None) -> list[str]:
     return [part for part in re.split(r"[.\[\]]+", path.removeprefix("$")) if part]
 
 
-def _resolve(parts: list[str], data: Any) -> list[str]:
-    """Name the entry msgspec calls `[...]` (some value of a mapping): the first that is not a
-    plain value (text, number, true/false, list of text), else the first."""
-    resolved = []
+def _resolve(parts: list[str], data: Any, model: type) -> list[str]:
+    """Name the entry msgspec calls `[...]` (some value of a mapping): the first one that does
+    not convert on its own to the mapping's value type."""
+    import typing
+
+    resolved, node = [], model
     for part in parts:
+        node = _unwrap(node)
         if part == "*" and isinstance(data, dict) and data:
-            part = str(next((k for k, v in data.items() if not _plain_value(v)), next(iter(data))))
+            value_type = typing.get_args(node)[1] if typing.get_origin(node) is dict else Any
+            part = next((str(k) for k, v in data.items() if not _converts(v, value_type)), str(next(iter(data))))
         resolved.append(part)
         data = _value_at(data, [part])
+        node = _child(node, part)
     return resolved
+
+
+def _converts(value: Any, kind: Any) -> bool:
+    try:
+        msgspec.convert(value, kind, strict=False)
+    except (msgspec.ValidationError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _unwrap(node: Any) -> Any:
+    """The type inside Annotated[...] and Optional[...]."""
+    import typing
+
+    while True:
+        origin = typing.get_origin(node)
+        if origin is typing.Annotated:
+            node = typing.get_args(node)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [t for t in typing.get_args(node) if t is not type(None)]
+            if len(options) != 1:
+                return node
+            node = options[0]
+        else:
+            return node
+
+
+def _child(node: Any, part: str) -> Any:
+    """The type of `part` inside `node` (a struct's field, a list's item, a mapping's value)."""
+    import typing
+
+    node = _unwrap(node)
+    origin = typing.get_origin(node)
+    if isinstance(node, type) and issubclass(node, msgspec.Struct):
+        return next((f.type for f in msgspec.structs.fields(node) if f.encode_name == part), Any)
+    if origin is list:
+        return typing.get_args(node)[0]
+    if origin is dict:
+        return typing.get_args(node)[0 if part == "key" else 1]
+    return Any
 
 
 def _located(text: str, where: str) -> ModelError:
@@ -151,7 +196,7 @@ def describe(error: msgspec.ValidationError, data: Any, model: type) -> ModelErr
     if outer is not None:  # a key of a mapping: "`key` in `$.settings.accounts[...]`"
         parts = [*_path(outer.replace("[...]", ".*")), "key"]
     else:
-        parts = _resolve(_path((at or "").replace("[...]", ".*")), data)
+        parts = _resolve(_path((at or "").replace("[...]", ".*")), data, model)
     where = ".".join(p for p in parts if p not in ("*", "key"))
     if text.startswith("@"):
         return _located(text, where)
@@ -206,12 +251,6 @@ def _words(text: str, value: Any, where: str) -> str:
 _ABSENT = object()
 
 
-def _plain_value(value: Any) -> bool:
-    """A parameter's value: text, a whole number, true/false or a list of text."""
-    if isinstance(value, list):
-        return all(isinstance(item, str) for item in value)
-    return isinstance(value, (str, int, bool))
-
 
 def _value_at(data: Any, parts: list[str]) -> Any:
     for part in parts:
@@ -229,29 +268,7 @@ def _choices(model: type, parts: list[str]) -> list:
     import typing
 
     node: Any = model
-    for part in [*parts, None]:
-        while True:
-            origin = typing.get_origin(node)
-            if origin is typing.Annotated:
-                node = typing.get_args(node)[0]
-            elif origin in (typing.Union, types.UnionType):
-                node = next((t for t in typing.get_args(node) if t is not type(None)), node)
-                if typing.get_origin(node) in (typing.Union, types.UnionType):
-                    return []
-            else:
-                break
-        if origin is typing.Literal:
-            return list(typing.get_args(node))
-        if part is None:
-            return []
-        if isinstance(node, type) and issubclass(node, msgspec.Struct):
-            node = next((f.type for f in msgspec.structs.fields(node) if f.encode_name == part), None)
-        elif origin is list:
-            node = typing.get_args(node)[0]
-        elif origin is dict:
-            node = typing.get_args(node)[0 if part == "key" else 1]
-        else:
-            return []
-        if node is None:
-            return []
-    return []
+    for part in parts:
+        node = _child(node, part)
+    node = _unwrap(node)
+    return list(typing.get_args(node)) if typing.get_origin(node) is typing.Literal else []
