@@ -15,6 +15,7 @@ alike; the table shows medians over the rounds and ratios. Commands:
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -47,9 +48,15 @@ def peer_templates(root: Path, files: dict[str, str]) -> tuple[Path, Path]:
     return copier, cookie
 
 
+# Every tool runs as an installed one does: from compiled bytecode (pip writes it at install; the
+# warm-up run writes what an editable install lacks). A shell with PYTHONDONTWRITEBYTECODE would
+# otherwise make each run recompile octoscaffold's sources but not the peers' installed ones.
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENVIRONMENT)
     return (time.perf_counter() - start) * 1000
 
 
