@@ -8,7 +8,6 @@ written, so a dirty checkout stays exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import tempfile
@@ -20,6 +19,7 @@ from gitdb.base import IStream
 
 from octoscaffold.errors import GitError, UserError
 from octoscaffold.inputs import printable
+from octoscaffold.provenance import blob_id
 from octoscaffold.publish.forge import redact
 
 ZERO = "0" * 40
@@ -216,11 +216,6 @@ def _checked_out(repo: git.Repo) -> set[str]:
     return {line.split(" ", 1)[1].removeprefix("refs/heads/") for line in out.splitlines() if line.startswith("branch ")}
 
 
-def blob_sha(data: bytes) -> str:
-    """The id git gives a file with these bytes (computed, nothing is written)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
 def _tree_files(repo: git.Repo, commit: str, paths: list[str]) -> dict[str, str]:
     """`{path: blob sha}` of the files under `paths` in `commit`."""
     return {path: sha for path, (_, sha) in _tree_entries(repo, commit, paths).items()}
@@ -246,7 +241,7 @@ def _project_paths(files: dict[str, str], base_path: str) -> list[str]:
 def _changes(existing: dict[str, str], files: dict[str, str]) -> tuple[list[Change], list[str]]:
     changes = []
     for path, text in sorted(files.items()):
-        sha = blob_sha(text.encode("utf-8"))
+        sha = blob_id(text)
         status = "A" if path not in existing else ("M" if existing[path] != sha else " ")
         changes.append(Change(status, path))
     removed = sorted(p for p in existing if p not in files)
@@ -388,7 +383,7 @@ def _verify(plan: BranchPlan, commit: str) -> None:
     index drops some paths without failing and replaces a file by a folder of the same name."""
     repo = plan.repo
     held = _tree_entries(repo, commit, sorted(plan.files))
-    missing = [p for p, text in sorted(plan.files.items()) if held.get(p) != (FILE_MODE, blob_sha(text.encode("utf-8")))]
+    missing = [p for p, text in sorted(plan.files.items()) if held.get(p) != (FILE_MODE, blob_id(text))]
     out = repo.git.diff_tree("-r", "-z", "--no-renames", "--name-only", plan.parent_sha, commit)
     others = sorted(set(filter(None, out.split("\0"))) - set(plan.files) - set(plan.remove))
     if not missing and not others:

@@ -133,29 +133,13 @@ def _git_source(repo_path, base, remote):
 
 def _write(item, out: Path, dry_run: bool) -> dict:
     """Write one project's changes into the folder, all or nothing."""
-    from octoscaffold.provenance import blob_id
     from octoscaffold.publish.folder import write_files
 
-    files = {path: text for path, text in item.changed.items() if text is not None}
-    removed = {path: blob_id(item_text) for path, item_text in _current(out, item).items()}
     if dry_run:
         return {"dry_run": True}
-    done = write_files(files, out, force=True, recorded=removed)
+    files = {path: text for path, text in item.changed.items() if text is not None}
+    done = write_files(files, out, force=True, recorded=item.removed)
     return {"written": done.written, "removed": done.removed, "kept": done.kept}
-
-
-def _current(out: Path, item) -> dict[str, str]:
-    """The files the update removes, with their text as it is now (they go only if still so)."""
-    from octoscaffold.update.sources import FolderSource
-
-    source = FolderSource(out)
-    gone = {}
-    for path, text in item.changed.items():
-        if text is None:
-            now = source.read(path)
-            if now is not None:
-                gone[path] = now
-    return gone
 
 
 def _publish(item, repo, base, branch, push, remote, pr, forge_url, pr_template, dry_run) -> dict:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from octoscaffold.errors import OctoscaffoldError, UserError
 from octoscaffold.inputs import printable
+from octoscaffold.ocl import OclError
 from octoscaffold.update.merge import Change, FileMerge, merge_file
 
 CURRENT, BEHIND, CONFLICTS, FAILED = "current", "behind", "conflicts", "failed"
@@ -32,6 +33,7 @@ class ProjectUpdate:
     new_version: str = ""
     merges: list[FileMerge] = field(default_factory=list)  # files that change (or conflict)
     changed: dict[str, str | None] = field(default_factory=dict)  # path → new text, None to delete
+    removed: dict[str, str] = field(default_factory=dict)  # path → blob id it has now (it goes only if still so)
     files: dict[str, str] = field(default_factory=dict)  # the project's files after the update, spec included
     practices: list[str] = field(default_factory=list)  # how each best practice changed
     unknown_base: list[str] = field(default_factory=list)  # files merged two-way: only additions
@@ -124,13 +126,8 @@ def update_project(source, spec_path: str, catalog, *, markers: bool = False) ->
     result = ProjectUpdate(slug, spec_path)
     try:
         _update(result, source, catalog, markers)
-    except OctoscaffoldError as error:
+    except (OctoscaffoldError, OclError) as error:  # the OCL library is a leaf with its own error root
         result.status, result.error = FAILED, printable(error)
-    except Exception as error:
-        if type(error).__module__.startswith("octoscaffold.ocl"):  # the OCL library's own errors
-            result.status, result.error = FAILED, printable(error)
-        else:
-            raise
     return result
 
 
@@ -164,6 +161,7 @@ def _update(result: ProjectUpdate, source, catalog, markers: bool) -> None:
                 result.changed[path] = merged.text
     result.practices = practice_changes(spec, scaffold.spec)
     result.markers = any(m.markers for m in result.merges)
+    result.removed = {p: ours_files[p] for p, t in result.changed.items() if t is None and p in ours_files}
     result.files = {p: t for p, t in {**ours_texts, **result.changed}.items() if t is not None}
     result.files[result.spec_path] = scaffold.files[result.spec_path]
     if result.conflicts and not markers:
