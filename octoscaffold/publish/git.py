@@ -218,10 +218,10 @@ def _checked_out(repo: git.Repo) -> set[str]:
 
 def _tree_files(repo: git.Repo, commit: str, paths: list[str]) -> dict[str, str]:
     """`{path: blob sha}` of the files under `paths` in `commit`."""
-    return {path: sha for path, (_, sha) in _tree_entries(repo, commit, paths).items()}
+    return {path: sha for path, (_, sha) in tree_entries(repo, commit, paths).items()}
 
 
-def _tree_entries(repo: git.Repo, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
+def tree_entries(repo: git.Repo, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
     """`{path: (mode, sha)}` of the entries under `paths` in `commit`."""
     out = repo.git.ls_tree("-r", "-z", "--full-tree", commit, "--", *paths, env=_LITERAL)
     found = {}
@@ -249,6 +249,24 @@ def _changes(existing: dict[str, str], files: dict[str, str]) -> tuple[list[Chan
     return changes, removed
 
 
+def base_commit(repo: git.Repo, base: str | None, remote: str = "origin") -> tuple[str, str]:
+    """(the base branch, its commit): `base`, else the current branch; a local branch, else
+    `<remote>/base`. Raises UserError naming what is missing."""
+    if base is not None:
+        check_branch_name(base, "--base")  # a branch, never a revision such as main~1
+    else:
+        base = current_branch(repo)
+        if base is None:
+            raise UserError("HEAD is not on a branch, so there is no base branch", hint="pass --base BRANCH")
+        check_branch_name(base, "--base (HEAD names it)")  # a hand-edited HEAD may name anything
+    sha = _resolve(repo, f"refs/heads/{base}") or _resolve(repo, f"refs/remotes/{remote}/{base}")
+    if sha is None:
+        if base == current_branch(repo):
+            raise UserError(f"branch {base} has no commits yet", hint="commit something first, or pass --base")
+        raise UserError(f"there is no branch {base!r} (locally or on {remote})", hint="pass --base with an existing branch")
+    return base, sha
+
+
 def plan_branch(
     repo: git.Repo,
     files: dict[str, str],
@@ -264,18 +282,7 @@ def plan_branch(
     for path in [base_path, *files]:
         check_path(path)
     _check_branch_name(repo, branch)
-    if base is not None:
-        check_branch_name(base, "--base")  # a branch, never a revision such as main~1
-    else:
-        base = current_branch(repo)
-        if base is None:
-            raise UserError("HEAD is not on a branch, so there is no base branch", hint="pass --base BRANCH")
-        check_branch_name(base, "--base (HEAD names it)")  # a hand-edited HEAD may name anything
-    base_sha = _resolve(repo, f"refs/heads/{base}") or _resolve(repo, f"refs/remotes/{remote}/{base}")
-    if base_sha is None:
-        if base == current_branch(repo):
-            raise UserError(f"branch {base} has no commits yet", hint="commit something first, or pass --base")
-        raise UserError(f"there is no branch {base!r} (locally or on {remote})", hint="pass --base with an existing branch")
+    base, base_sha = base_commit(repo, base, remote)
     if branch == base:
         raise UserError(f"the review branch and the base are both {branch!r}", hint="choose another --branch")
     if branch in _checked_out(repo):
@@ -382,7 +389,7 @@ def _verify(plan: BranchPlan, commit: str) -> None:
     """The commit must hold every file as reported, byte for byte, and change nothing else: git's
     index drops some paths without failing and replaces a file by a folder of the same name."""
     repo = plan.repo
-    held = _tree_entries(repo, commit, sorted(plan.files))
+    held = tree_entries(repo, commit, sorted(plan.files))
     missing = [p for p, text in sorted(plan.files.items()) if held.get(p) != (FILE_MODE, blob_id(text))]
     out = repo.git.diff_tree("-r", "-z", "--no-renames", "--name-only", plan.parent_sha, commit)
     others = sorted(set(filter(None, out.split("\0"))) - set(plan.files) - set(plan.remove))

@@ -112,20 +112,12 @@ def _git_source(repo_path, base, remote):
     """A function opening the base branch's files (in this process or a worker)."""
     from functools import partial
 
-    from octoscaffold.errors import UserError
     from octoscaffold.publish import git as plumbing
     from octoscaffold.update.sources import open_git
 
     repo = plumbing.open_repo(repo_path)
     try:
-        if base is None:
-            base = plumbing.current_branch(repo)
-            if base is None:
-                raise UserError("HEAD is not on a branch, so there is no base branch", hint="pass --base BRANCH")
-        plumbing.check_branch_name(base, "--base")
-        commit = plumbing._resolve(repo, f"refs/heads/{base}") or plumbing._resolve(repo, f"refs/remotes/{remote}/{base}")
-        if commit is None:
-            raise UserError(f"there is no branch {base!r} (locally or on {remote})", hint="pass --base with an existing branch")
+        base, commit = plumbing.base_commit(repo, base, remote)
         return partial(open_git, repo.git_dir, commit, base)
     finally:
         repo.close()

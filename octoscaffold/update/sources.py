@@ -57,7 +57,7 @@ class GitSource:
         if self._tree is None:
             from octoscaffold.publish import git as plumbing
 
-            self._tree = plumbing._tree_entries(self.repo, self.commit, ["."])
+            self._tree = plumbing.tree_entries(self.repo, self.commit, ["."])
         return self._tree
 
     def close(self) -> None:
@@ -90,7 +90,7 @@ class GitSource:
         last = self.repo.git.log("-1", "--format=%H", self.commit, "--", spec_path).strip()
         if not last:
             return None
-        entry = plumbing._tree_entries(self.repo, last, [path]).get(path)
+        entry = plumbing.tree_entries(self.repo, last, [path]).get(path)
         return self.objects.blob(entry[1], f"{path} at {last[:7]}") if entry else None
 
 
