@@ -46,15 +46,19 @@ class Model(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     @classmethod
     def model_validate(cls, data: Any):
-        """`data` (plain dicts, lists and scalars) as this model, or ModelError."""
+        """`data` (plain dicts, lists and scalars) as this model, or ModelError. Where true or
+        false goes, the YAML 1.1 words yes/no/on/off/y/n are read as it (and replaced in `data`)."""
         try:
             cls.raw_check(data)
         except ValueError as error:
             raise _located(str(error), "") from None
-        try:
-            return msgspec.convert(data, cls, strict=False)
-        except msgspec.ValidationError as error:
-            raise describe(error, data, cls) from None
+        for _ in range(_MAX_WORD_FIXES):
+            try:
+                return msgspec.convert(data, cls, strict=False)
+            except msgspec.ValidationError as error:
+                if not _yes_no(error, data):
+                    raise describe(error, data, cls) from None
+        raise ModelError("", f"more than {_MAX_WORD_FIXES} yes/no words where true or false goes; write true or false")
 
     def model_dump(self, *, by_alias: bool = True, mode: str = "python", exclude: set[str] | None = None) -> dict:
         """The model as plain data, fields under the names files use (`apiVersion`)."""
@@ -106,6 +110,33 @@ def _declared_order(model: type, definitions: dict, seen: set) -> None:
                 _declared_order(node, definitions, seen)
             else:
                 stack.extend(typing.get_args(node))
+
+
+# YAML 1.1 wrote booleans as words, and people still do (`enabled: yes`); YAML 1.2 reads them as
+# text. Where the model wants true or false, these words mean it.
+_BOOLEAN_WORDS = {"yes": True, "y": True, "on": True, "true": True, "no": False, "n": False, "off": False,
+                  "false": False}
+_MAX_WORD_FIXES = 100
+
+
+def _yes_no(error: msgspec.ValidationError, data: Any) -> bool:
+    """Replace the yes/no word msgspec refused as not a boolean by its value; False if it was not one."""
+    text, at, outer = _MESSAGE.fullmatch(str(error)).groups()
+    if outer is not None or not text.startswith("Expected `bool`, got `str`"):
+        return False
+    parts = _path(at)
+    if not parts or "..." in (at or ""):
+        return False
+    parent = _value_at(data, parts[:-1])
+    key = int(parts[-1]) if isinstance(parent, list) and parts[-1].isdigit() else parts[-1]
+    try:
+        word = parent[key]
+    except (LookupError, TypeError):
+        return False
+    if not isinstance(word, str) or word.strip().lower() not in _BOOLEAN_WORDS:
+        return False
+    parent[key] = _BOOLEAN_WORDS[word.strip().lower()]
+    return True
 
 
 @contextlib.contextmanager
@@ -242,9 +273,9 @@ def _words(text: str, value: Any, where: str) -> str:
         if {"str", "int", "bool", "array"} <= set(kinds.split(" | ")):
             return f"must be text, a whole number, true/false or a list of text (got {value!r})"
         names = {"str": "text", "int": "a whole number", "bool": "true or false", "array": "a list",
-                 "object": "a mapping", "float": "a number", "null": "empty"}
+                 "object": "a mapping", "float": "a number", "null": "null"}
         said = " or ".join(names.get(k, k) for k in kinds.split(" | "))
-        return f"must be {said}{got or f' (got {expected.group(2)})'}"
+        return f"must be {said}{got or f' (got {names.get(expected.group(2), expected.group(2))})'}"
     return text[0].lower() + text[1:] if text else "is not valid"
 
 
