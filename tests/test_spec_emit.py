@@ -49,3 +49,26 @@ def test_the_layout_of_spec_files():
 @pytest.mark.parametrize("word", ["1.0.0", "0b23f591b3fb48f2c2c27ef086fe96376a044508", "python3.12", "v1", "1e", "1.2.3.4"])
 def test_text_that_only_looks_numeric_stays_plain(word):
     assert emit.dump({"a": word}) == f"a: {word}\n"
+
+
+@pytest.mark.parametrize("value", [
+    {"a" * 1100: 1},
+    {"k": [{"b c " * 300: {"x": [1, "y"]}, "z": 2}]},
+    {"q" * 2000: {}, "short": "s"},
+    {".octopus/" + "d" * 1000 + "/runbooks/restart.ocl": "0" * 40},
+])
+def test_keys_longer_than_yaml_allows_on_one_line_are_written_explicitly(value):
+    text = emit.dump(value)
+    assert "? " in text
+    for pure in (True, False):
+        assert YAML(typ="safe", pure=pure).load(text) == value
+
+
+def test_a_stored_spec_with_the_longest_base_path_reads_back():
+    from octoscaffold.scaffold import build, plan
+    from octoscaffold.spec.io import spec_from_text
+
+    spec = plan('Create an AWS Lambda project called "OctoPub SAM"')
+    spec.git.base_path = "/".join(["d" * 99] * 10)[:1000].rstrip("/")
+    stored = build(spec).files[".octoscaffold/octopub-sam.yaml"]
+    assert spec_from_text(stored).generated.files

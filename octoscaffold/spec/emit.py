@@ -32,6 +32,8 @@ _NOT_TEXT = re.compile(
     r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?"  # dates and times
     r"|<<|="
 )
+# YAML limits a key written as `key:` to 1024 characters.
+MAX_IMPLICIT_KEY = 1000
 _DOUBLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0", "\x07": "\\a",
                    "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\x1b": "\\e", "\x85": "\\N", "\xa0": "\\_",
                    "\u2028": "\\L", "\u2029": "\\P"}
@@ -48,8 +50,13 @@ def _mapping(data: dict, indent: int, lines: list[str], first: str | None = None
     """Keys at `indent`; `first` is the prefix of the first line (`- ` of a list item)."""
     pad = " " * indent
     for index, (key, value) in enumerate(data.items()):
-        prefix = (first if index == 0 and first is not None else pad) + _key(key) + ":"
-        _value(value, indent, prefix, lines)
+        start = first if index == 0 and first is not None else pad
+        text = _key(key)
+        if len(text) > MAX_IMPLICIT_KEY:  # a longer key must be written as an explicit `? key`
+            lines.append(f"{start}? {text}")
+            _value(value, indent, pad + ":", lines)
+        else:
+            _value(value, indent, f"{start}{text}:", lines)
 
 
 def _value(value: Any, indent: int, prefix: str, lines: list[str]) -> None:
