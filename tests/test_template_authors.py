@@ -214,3 +214,16 @@ def test_a_bad_catalog_table_is_a_clear_error(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["catalog", "list"])
     assert result.exit_code == 2
     assert "[catalog] paths must be a list of folders" in result.stderr
+
+
+def test_a_fifo_posing_as_package_metadata_does_not_block_start_up(tmp_path, monkeypatch):
+    import os
+    import sys
+
+    from octoscaffold.catalog import _declares_catalogs
+
+    folder = tmp_path / "evil-1.0.dist-info"
+    folder.mkdir()
+    os.mkfifo(folder / "entry_points.txt")
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    assert _declares_catalogs() is False  # returns at once instead of waiting for a writer

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -299,8 +300,11 @@ def _declares_catalogs() -> bool:
         for name in names:
             if not name.endswith((".dist-info", ".egg-info")):
                 continue
+            path = os.path.join(folder or ".", name, "entry_points.txt")
             try:
-                with open(os.path.join(folder or ".", name, "entry_points.txt"), encoding="utf-8", errors="replace") as file:
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    continue  # never open a FIFO or device: it could block
+                with open(path, encoding="utf-8", errors="replace") as file:
                     if header in file.read(1_000_000):
                         return True
             except FileNotFoundError:
