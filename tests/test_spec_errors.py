@@ -11,7 +11,7 @@ BASE = {"project": {"name": "Shop"}, "template": "aws-lambda"}
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"template": None}, "template: must be text (got None)"),
+    ({"template": None}, "template: must be text (got null)"),
     ({"colour": "blue"}, "colour: is not a spec field (check the spelling; see docs/spec.md)"),
     ({"project": {}}, "project.name: is required"),
     ({"tenancy": {"mode": "sometimes"}},

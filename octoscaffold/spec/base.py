@@ -249,7 +249,7 @@ def describe(error: msgspec.ValidationError, data: Any, model: type) -> ModelErr
 
 def _words(text: str, value: Any, where: str) -> str:
     """msgspec's `Expected ...` messages, said plainly."""
-    got = f" (got {value!r})" if value is not _ABSENT and not isinstance(value, (dict, list)) else ""
+    got = f" (got {'null' if value is None else repr(value)})" if value is not _ABSENT and not isinstance(value, (dict, list)) else ""
     if got and len(got) > 120:
         got = got[:117] + "...)"
     length = re.fullmatch(r"Expected `(str|array|object)` of length (<=|>=) (\d+)", text)
